@@ -1,0 +1,15 @@
+# Flags for the project's own targets (tests, examples, benchmarks), never for consumers.
+add_library(typenet_project_options INTERFACE)
+target_compile_options(typenet_project_options INTERFACE -Wall -Wextra -Wpedantic -Werror)
+if(TYPENET_NATIVE)
+  target_compile_options(typenet_project_options INTERFACE -march=native)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    # Clang 19 on AVX10-capable CPUs warns about its own -march=native feature set.
+    target_compile_options(typenet_project_options INTERFACE -Wno-unknown-warning-option -Wno-invalid-feature-combination)
+  endif()
+endif()
+if(TYPENET_SANITIZE)
+  target_compile_options(typenet_project_options INTERFACE -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(typenet_project_options INTERFACE -fsanitize=address,undefined)
+endif()
+target_link_libraries(typenet_project_options INTERFACE typenet::typenet)

@@ -1,0 +1,59 @@
+#pragma once
+// A dataset in memory: one row of features per sample, row-major, plus either a class label
+// (classification) or a row of targets (regression) per sample.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <typenet/core/error.hpp>
+
+namespace typenet::data {
+
+template <class T = float>
+struct Dataset {
+    std::size_t width = 0;                // features per sample
+    std::size_t classes = 0;              // number of classes; 0 when there are no labels
+    std::vector<T> features;              // size() * width values
+    std::vector<std::uint32_t> labels;    // size() labels in [0, classes), or empty
+    std::size_t target_width = 0;         // targets per sample; 0 when there are none
+    std::vector<T> targets;               // size() * target_width values, or empty
+
+    std::size_t size() const noexcept { return width == 0 ? 0 : features.size() / width; }
+    const T* row(std::size_t i) const noexcept { return features.data() + i * width; }
+    const T* target_row(std::size_t i) const noexcept { return targets.data() + i * target_width; }
+
+    // The same samples in another precision (e.g. float data for a Model<Net, double>).
+    template <class U>
+    Dataset<U> as() const {
+        Dataset<U> out;
+        out.width = width;
+        out.classes = classes;
+        out.features.assign(features.begin(), features.end());
+        out.labels = labels;
+        out.target_width = target_width;
+        out.targets.assign(targets.begin(), targets.end());
+        return out;
+    }
+
+    // Throws typenet::error unless sizes agree and every label is below `classes`.
+    void validate() const {
+        if (width == 0) throw error("dataset: width is 0");
+        if (features.size() % width != 0)
+            throw error("dataset: " + std::to_string(features.size()) + " feature values is not a multiple of width " +
+                        std::to_string(width));
+        const std::size_t n = size();
+        if (!labels.empty() && labels.size() != n)
+            throw error("dataset: expected " + std::to_string(n) + " labels, found " + std::to_string(labels.size()));
+        for (std::size_t i = 0; i < labels.size(); ++i)
+            if (labels[i] >= classes)
+                throw error("dataset: label " + std::to_string(labels[i]) + " of sample " + std::to_string(i) +
+                            " is not below the class count " + std::to_string(classes));
+        if (target_width != 0 && targets.size() != n * target_width)
+            throw error("dataset: expected " + std::to_string(n * target_width) + " target values, found " +
+                        std::to_string(targets.size()));
+    }
+};
+
+} // namespace typenet::data

@@ -1,0 +1,41 @@
+#pragma once
+// Element-wise passes over a contiguous array: whole vectors, then the remainder with the
+// widest narrower vector that fits, then scalars. The operation is a generic callable that
+// takes a vector or a scalar of the same spelling, so layers describe it once.
+
+#include <cstddef>
+
+#include <typenet/kernels/simd.hpp>
+
+namespace typenet::kernels {
+
+// f(offset, V-tag) for every position; each call covers lanes<V> consecutive elements.
+template <class T, class F>
+inline void for_each_vector(std::size_t n, F&& f) {
+    using V = simd::vec<T>;
+    constexpr std::size_t L = simd::lanes<V>;
+    std::size_t i = 0;
+    for (; i + L <= n; i += L) f.template operator()<V>(i);
+    if constexpr (L > 1) {
+        using H = simd::vec_at_most<T, L / 2>;
+        if constexpr (simd::lanes<H> > 1)
+            for (; i + simd::lanes<H> <= n; i += simd::lanes<H>) f.template operator()<H>(i);
+    }
+    for (; i < n; ++i) f.template operator()<T>(i);
+}
+
+// y[i] = op(x[i])
+template <class T, class Op>
+inline void map(const T* x, T* y, std::size_t n, Op op) {
+    for_each_vector<T>(n, [&]<class V>(std::size_t i) { simd::store(y + i, op(simd::load<V>(x + i))); });
+}
+
+// d[i] = op(x[i], d[i]): back-propagation through an element-wise function, in place.
+template <class T, class Op>
+inline void map_gradient(const T* x, T* d, std::size_t n, Op op) {
+    for_each_vector<T>(n, [&]<class V>(std::size_t i) {
+        simd::store(d + i, op(simd::load<V>(x + i), simd::load<V>(d + i)));
+    });
+}
+
+} // namespace typenet::kernels

@@ -1,0 +1,82 @@
+#pragma once
+// Plain scalar versions of every kernel, written for clarity: the tests compare the vector
+// kernels against these for float and double and for widths with tails.
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace typenet::kernels::reference {
+
+// z[n][j] = b[j] + sum_k x[n][k] w[k][j]
+template <class T>
+void dense_forward(const T* x, const T* w, const T* b, std::size_t rows, std::size_t in, std::size_t out, T* z) {
+    for (std::size_t n = 0; n < rows; ++n)
+        for (std::size_t j = 0; j < out; ++j) {
+            T s = b ? b[j] : T(0);
+            for (std::size_t k = 0; k < in; ++k) s += x[n * in + k] * w[k * out + j];
+            z[n * out + j] = s;
+        }
+}
+
+// dw = x^T dz, db = column sums of dz, dx = dz w^T (dx may be null).
+template <class T>
+void dense_backward(const T* x, const T* w, const T* dz, std::size_t rows, std::size_t in, std::size_t out, T* dw,
+                    T* db, T* dx) {
+    for (std::size_t k = 0; k < in; ++k)
+        for (std::size_t j = 0; j < out; ++j) {
+            T s = 0;
+            for (std::size_t n = 0; n < rows; ++n) s += x[n * in + k] * dz[n * out + j];
+            dw[k * out + j] = s;
+        }
+    for (std::size_t j = 0; j < out; ++j) {
+        T s = 0;
+        for (std::size_t n = 0; n < rows; ++n) s += dz[n * out + j];
+        db[j] = s;
+    }
+    if (dx)
+        for (std::size_t n = 0; n < rows; ++n)
+            for (std::size_t k = 0; k < in; ++k) {
+                T s = 0;
+                for (std::size_t j = 0; j < out; ++j) s += dz[n * out + j] * w[k * out + j];
+                dx[n * in + k] = s;
+            }
+}
+
+template <class T>
+double softmax_cross_entropy(const T* z, const std::uint32_t* labels, std::size_t rows, std::size_t classes, T* p,
+                             T* grad, T grad_scale) {
+    double loss = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+        double m = z[r * classes];
+        for (std::size_t j = 0; j < classes; ++j) m = std::max(m, double(z[r * classes + j]));
+        double sum = 0;
+        for (std::size_t j = 0; j < classes; ++j) sum += std::exp(double(z[r * classes + j]) - m);
+        for (std::size_t j = 0; j < classes; ++j) {
+            const double pj = std::exp(double(z[r * classes + j]) - m) / sum;
+            p[r * classes + j] = T(pj);
+            if (grad) grad[r * classes + j] = T((pj - (j == labels[r] ? 1.0 : 0.0)) * double(grad_scale));
+        }
+        loss += std::log(sum) + m - double(z[r * classes + labels[r]]);
+    }
+    return loss;
+}
+
+template <class T>
+double squared_error(const T* a, const T* y, std::size_t n, T* grad, T grad_scale) {
+    double loss = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double d = double(a[i]) - double(y[i]);
+        loss += d * d / 2;
+        if (grad) grad[i] = T(d * double(grad_scale));
+    }
+    return loss;
+}
+
+template <class T>
+void sgd_update(T* p, const T* g, std::size_t n, T lr) {
+    for (std::size_t i = 0; i < n; ++i) p[i] -= lr * g[i];
+}
+
+} // namespace typenet::kernels::reference

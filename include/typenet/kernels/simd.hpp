@@ -1,0 +1,150 @@
+#pragma once
+// The SIMD vocabulary every kernel and element-wise layer is written in: vector types chosen at
+// compile time from the target's flags, and operations that take either a plain scalar or an
+// xsimd batch, so one description of a layer serves the scalar reference and the vector kernels.
+
+#include <cmath>
+#include <cstddef>
+#include <type_traits>
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+// GCC 12 warns inside its own avx512fintrin.h when xsimd uses it.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <xsimd/xsimd.hpp>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+namespace typenet::simd {
+
+using default_arch = xsimd::default_arch;
+
+template <class T>
+using vec = xsimd::batch<T, default_arch>;
+
+template <class V>
+struct lanes_of : std::integral_constant<std::size_t, 1> {};
+template <class T, class A>
+struct lanes_of<xsimd::batch<T, A>> : std::integral_constant<std::size_t, xsimd::batch<T, A>::size> {};
+template <class V>
+inline constexpr std::size_t lanes = lanes_of<V>::value;
+
+namespace detail {
+// Narrower registers of the same target, widest first; used for columns that a full vector
+// would overrun, so that such tails are still vectorised rather than scalar.
+#if XSIMD_WITH_FMA3_AVX2
+using arch_256 = xsimd::fma3<xsimd::avx2>;
+#elif XSIMD_WITH_AVX
+using arch_256 = xsimd::avx;
+#else
+using arch_256 = void;
+#endif
+#if XSIMD_WITH_SSE2
+using arch_128 = xsimd::sse2;
+#else
+using arch_128 = void;
+#endif
+
+template <class Arch>
+struct arch_lanes {
+    template <class T>
+    static constexpr std::size_t of = xsimd::batch<T, Arch>::size;
+};
+template <>
+struct arch_lanes<void> {
+    template <class T>
+    static constexpr std::size_t of = 0;
+};
+
+template <class T, class Arch, std::size_t Width, class Otherwise, bool Fits = (arch_lanes<Arch>::template of<T> != 0 &&
+                                                                                 arch_lanes<Arch>::template of<T> <= Width)>
+struct fits_or {
+    using type = Otherwise;
+};
+template <class T, class Arch, std::size_t Width, class Otherwise>
+struct fits_or<T, Arch, Width, Otherwise, true> {
+    using type = xsimd::batch<T, Arch>;
+};
+} // namespace detail
+
+// The widest vector of T with at most Width lanes; plain T when even the narrowest is wider.
+template <class T, std::size_t Width>
+using vec_at_most = typename detail::fits_or<
+    T, default_arch, Width,
+    typename detail::fits_or<T, detail::arch_256, Width,
+                             typename detail::fits_or<T, detail::arch_128, Width, T>::type>::type>::type;
+
+// --- loads, stores, broadcast: the same spelling for batches and scalars -------------------
+template <class V, class T>
+inline V load(const T* p) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) return *p;
+    else return V::load_unaligned(p);
+}
+template <class V, class T>
+inline void store(T* p, const V& v) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) *p = v;
+    else v.store_unaligned(p);
+}
+template <class V, class T>
+inline V broadcast(T s) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) return s;
+    else return V(s);
+}
+
+// a * b + c, fused. xsimd 8.1 has no AVX-512 fma kernel (it computes a*b+c unfused), so the
+// AVX-512 case calls the intrinsic directly.
+template <class V>
+inline V fmadd(const V& a, const V& b, const V& c) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) {
+        return a * b + c;
+    }
+#if XSIMD_WITH_AVX512F
+    else if constexpr (std::is_same_v<V, xsimd::batch<float, xsimd::avx512f>> ||
+                       std::is_base_of_v<xsimd::avx512f, typename V::arch_type>) {
+        if constexpr (std::is_same_v<typename V::value_type, float>) return V(_mm512_fmadd_ps(a, b, c));
+        else return V(_mm512_fmadd_pd(a, b, c));
+    }
+#endif
+    else {
+        return xsimd::fma(a, b, c);
+    }
+}
+
+// Horizontal sum.
+template <class V>
+inline auto reduce_add(const V& v) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) return v;
+    else return xsimd::hadd(v);
+}
+
+// --- math used by element-wise layers ------------------------------------------------------
+template <class V>
+inline V max(const V& a, const V& b) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) return a < b ? b : a;
+    else return xsimd::max(a, b);
+}
+template <class V>
+inline V exp(const V& a) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) return std::exp(a);
+    else return xsimd::exp(a);
+}
+template <class V>
+inline V log(const V& a) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) return std::log(a);
+    else return xsimd::log(a);
+}
+template <class V>
+inline V tanh(const V& a) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) return std::tanh(a);
+    else return xsimd::tanh(a);
+}
+// where(x > 0, a, b)
+template <class V>
+inline V select_positive(const V& x, const V& a, const V& b) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) return x > V(0) ? a : b;
+    else return xsimd::select(x > V(0), a, b);
+}
+
+} // namespace typenet::simd

@@ -1,0 +1,15 @@
+#pragma once
+// typenet: neural networks written as types. This umbrella header brings in the whole library.
+
+#include <typenet/core/error.hpp>
+#include <typenet/core/model.hpp>
+#include <typenet/core/network.hpp>
+#include <typenet/core/rng.hpp>
+#include <typenet/core/shape.hpp>
+#include <typenet/data/dataset.hpp>
+#include <typenet/init/initializers.hpp>
+#include <typenet/layers/activations.hpp>
+#include <typenet/layers/dense.hpp>
+#include <typenet/layers/input.hpp>
+#include <typenet/layers/losses.hpp>
+#include <typenet/optim/sgd.hpp>
