@@ -13,3 +13,6 @@
 #include <typenet/layers/input.hpp>
 #include <typenet/layers/losses.hpp>
 #include <typenet/optim/sgd.hpp>
+#include <typenet/train/evaluate.hpp>
+#include <typenet/train/fit.hpp>
+#include <typenet/train/metrics.hpp>

@@ -1,0 +1,58 @@
+#pragma once
+// evaluate(model, data): mean loss and accuracy of a model over a whole dataset, in batches.
+
+#include <cstddef>
+#include <limits>
+#include <string>
+
+#include <typenet/core/error.hpp>
+#include <typenet/data/dataset.hpp>
+#include <typenet/train/metrics.hpp>
+
+namespace typenet {
+
+struct evaluation {
+    double loss = 0;       // mean loss per sample
+    double accuracy = 0;   // fraction whose largest output is the labelled class (NaN without labels)
+    std::size_t samples = 0;
+};
+
+namespace detail {
+// Throws unless `d` fits `Model`: same input width, labels within the output width.
+template <class Model, class T>
+void check_dataset_fits(const data::Dataset<T>& d, const char* what) {
+    d.validate();
+    if (d.width != Model::input_width)
+        throw error(std::string(what) + ": expected samples of width " + std::to_string(Model::input_width) +
+                    ", found " + std::to_string(d.width));
+    if (!d.labels.empty() && d.classes > Model::output_width)
+        throw error(std::string(what) + ": expected at most " + std::to_string(Model::output_width) +
+                    " classes (the network's output width), found " + std::to_string(d.classes));
+    if (d.target_width != 0 && d.target_width != Model::output_width)
+        throw error(std::string(what) + ": expected targets of width " + std::to_string(Model::output_width) +
+                    ", found " + std::to_string(d.target_width));
+    if (d.size() == 0) throw error(std::string(what) + ": expected at least one sample, found none");
+}
+} // namespace detail
+
+template <class Model, class T>
+evaluation evaluate(Model& model, const data::Dataset<T>& d, std::size_t batch = 256) {
+    detail::check_dataset_fits<Model>(d, "evaluate");
+    evaluation e;
+    std::size_t correct = 0;
+    const bool labelled = !d.labels.empty();
+    for (std::size_t start = 0; start < d.size(); start += batch) {
+        const std::size_t rows = std::min(batch, d.size() - start);
+        const targets<T> t{labelled ? d.labels.data() + start : nullptr,
+                           d.target_width ? d.target_row(start) : nullptr};
+        e.loss += model.loss(d.row(start), rows, t) * static_cast<double>(rows);
+        if (labelled) correct += count_correct(model.predictions().data(), rows, Model::output_width, t.labels);
+    }
+    e.samples = d.size();
+    e.loss /= static_cast<double>(e.samples);
+    e.accuracy = labelled ? static_cast<double>(correct) / static_cast<double>(e.samples)
+                          : std::numeric_limits<double>::quiet_NaN();
+    return e;
+}
+
+} // namespace typenet
