@@ -10,9 +10,19 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 #include <typenet/kernels/simd.hpp>
+
+// Full unrolling of the register-blocked loops: GCC otherwise keeps the accumulators in memory.
+#if defined(__clang__)
+#define TYPENET_UNROLL _Pragma("clang loop unroll(full)")
+#elif defined(__GNUC__)
+#define TYPENET_UNROLL _Pragma("GCC unroll 16")
+#else
+#define TYPENET_UNROLL
+#endif
 
 namespace typenet::kernels {
 
@@ -30,6 +40,19 @@ struct gemm_plan {
     static constexpr std::size_t column(std::size_t v) { return std::min(v * lanes, Cols - lanes); }
 };
 
+// GCC otherwise folds each load of B into every FMA that uses it, re-reading B R times per k
+// and saturating the load ports; an empty asm makes the loaded value opaque, so it stays in a
+// register.
+template <class V>
+inline void keep_in_register([[maybe_unused]] V& v) noexcept {
+#if defined(__GNUC__) && !defined(__clang__)
+    if constexpr (!std::is_arithmetic_v<V>) {
+        auto& reg = v.data;
+        asm("" : "+v"(reg));
+    }
+#endif
+}
+
 template <class T, std::size_t Cols, std::size_t R, std::size_t V0, std::size_t C, class Store>
 inline void gemm_micro(std::size_t m0, std::size_t K, const T* A, std::size_t lda, const T* B, const T* bias,
                        Store& store) {
@@ -45,9 +68,15 @@ inline void gemm_micro(std::size_t m0, std::size_t K, const T* A, std::size_t ld
     for (std::size_t k = 0; k < K; ++k) {
         const T* b_row = B + k * Cols;
         V b[C];
-        for (std::size_t c = 0; c < C; ++c) b[c] = simd::load<V>(b_row + plan::column(V0 + c));
+        TYPENET_UNROLL
+        for (std::size_t c = 0; c < C; ++c) {
+            b[c] = simd::load<V>(b_row + plan::column(V0 + c));
+            keep_in_register(b[c]);
+        }
+        TYPENET_UNROLL
         for (std::size_t r = 0; r < R; ++r) {
             const V a = simd::broadcast<V>(a_rows[r][k]);
+            TYPENET_UNROLL
             for (std::size_t c = 0; c < C; ++c) acc[r][c] = simd::fmadd(a, b[c], acc[r][c]);
         }
     }
