@@ -9,8 +9,10 @@
 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
-// GCC 12 warns inside its own avx512fintrin.h when xsimd uses it.
+// GCC 12 warns inside its own avx512fintrin.h (the _mm512_undefined_* idiom) when xsimd uses it.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#include <immintrin.h>
 #endif
 #include <xsimd/xsimd.hpp>
 #if defined(__GNUC__) && !defined(__clang__)

@@ -1,0 +1,143 @@
+#include <typenet/typenet.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <regex>
+#include <sstream>
+
+namespace tn = typenet;
+
+namespace {
+
+// Two Gaussian blobs per class in `width` dimensions: learnable, but not in one step.
+tn::data::Dataset<float> blobs(std::size_t n, std::size_t width, std::size_t classes, std::uint64_t s) {
+    tn::rng g{tn::seed{s}};
+    tn::rng centres{tn::seed{12345}};
+    std::vector<float> c(classes * width);
+    for (auto& v : c) v = static_cast<float>(centres.normal());
+    tn::data::Dataset<float> d;
+    d.width = width;
+    d.classes = classes;
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto y = static_cast<std::uint32_t>(g.below(classes));
+        d.labels.push_back(y);
+        for (std::size_t j = 0; j < width; ++j)
+            d.features.push_back(c[y * width + j] + 0.5f * static_cast<float>(g.normal()));
+    }
+    return d;
+}
+
+using Small = tn::Network<tn::Input<8>, tn::Dense<8, 16>, tn::ReLU, tn::Dense<16, 3, tn::Xavier>, tn::SoftmaxCrossEntropy>;
+
+} // namespace
+
+TEST_CASE("fit trains a classifier to high accuracy and records every epoch", "[train]") {
+    const auto train = blobs(600, 8, 3, 1), val = blobs(200, 8, 3, 2);
+    tn::Model<Small> model{tn::seed{3}};
+    const double before = tn::evaluate(model, val).accuracy;
+    std::ostringstream progress;
+    const tn::history h = tn::fit(model, tn::SGD{.lr = 0.1}, train,
+                                  {.epochs = 4, .batch = 32, .validation = val, .progress = &progress});
+    REQUIRE(h.epochs.size() == 4);
+    for (std::size_t e = 0; e < 4; ++e) {
+        CHECK(h.epochs[e].epoch == e + 1);
+        CHECK(std::isfinite(h.epochs[e].train_loss));
+        CHECK(h.epochs[e].train_accuracy >= 0.0);
+        CHECK(h.epochs[e].validation_accuracy <= 1.0);
+    }
+    CHECK(h.epochs.back().train_loss < h.epochs.front().train_loss);
+    const tn::evaluation after = tn::evaluate(model, val);
+    CHECK(after.accuracy > 0.95);
+    CHECK(after.accuracy > before);
+    CHECK(after.samples == 200);
+    CHECK(after.loss == Approx(h.epochs.back().validation_loss));
+}
+
+TEST_CASE("fit prints one progress line per epoch in a fixed format", "[train]") {
+    const auto train = blobs(100, 8, 3, 1), val = blobs(50, 8, 3, 2);
+    tn::Model<Small> model{tn::seed{3}};
+    std::ostringstream progress;
+    tn::fit(model, tn::SGD{.lr = 0.1}, train, {.epochs = 2, .batch = 16, .validation = val, .progress = &progress});
+    const std::regex line(R"(epoch [12]/2  loss \d\.\d{4}  acc [01]\.\d{4}  val_loss \d\.\d{4}  val_acc [01]\.\d{4}  \d+\.\d s  \d+ samples/s)");
+    std::istringstream lines(progress.str());
+    std::string l;
+    std::size_t count = 0;
+    while (std::getline(lines, l)) {
+        INFO(l);
+        CHECK(std::regex_match(l, line));
+        ++count;
+    }
+    CHECK(count == 2);
+}
+
+TEST_CASE("fit is reproducible from its seeds", "[train]") {
+    const auto train = blobs(200, 8, 3, 1);
+    auto run = [&](std::uint64_t shuffle) {
+        tn::Model<Small> m{tn::seed{7}};
+        tn::fit(m, tn::SGD{.lr = 0.05}, train, {.epochs = 2, .batch = 10, .shuffle = tn::seed{shuffle}, .progress = nullptr});
+        return std::vector<float>(m.parameters().begin(), m.parameters().end());
+    };
+    CHECK(run(1) == run(1));
+    CHECK(run(1) != run(2));
+}
+
+TEST_CASE("fit stops with a clear error when the loss stops being finite", "[train]") {
+    const auto train = blobs(200, 8, 3, 1);
+    tn::Model<Small> model{tn::seed{3}};
+    CHECK_THROWS_WITH(tn::fit(model, tn::SGD{.lr = 1e30}, train, {.epochs = 3, .batch = 20, .progress = nullptr}),
+                      Catch::Matchers::StartsWith("fit: expected a finite loss, found ") &&
+                          Catch::Matchers::EndsWith("(a learning rate too high is the usual cause)"));
+}
+
+TEST_CASE("fit and evaluate reject data that does not fit the network", "[train]") {
+    tn::Model<Small> model{tn::seed{3}};
+    const auto wide = blobs(20, 9, 3, 1);
+    CHECK_THROWS_WITH(tn::fit(model, tn::SGD{}, wide, {.progress = nullptr}),
+                      "fit: expected samples of width 8, found 9");
+    CHECK_THROWS_WITH(tn::evaluate(model, wide), "evaluate: expected samples of width 8, found 9");
+    auto many = blobs(20, 8, 3, 1);
+    many.classes = 4;
+    CHECK_THROWS_WITH(tn::evaluate(model, many),
+                      "evaluate: expected at most 3 classes (the network's output width), found 4");
+    auto bad_label = blobs(20, 8, 3, 1);
+    bad_label.labels[5] = 3;
+    CHECK_THROWS_WITH(tn::evaluate(model, bad_label), "dataset: label 3 of sample 5 is not below the class count 3");
+    const auto ok = blobs(20, 8, 3, 1);
+    CHECK_THROWS_WITH(tn::fit(model, tn::SGD{}, ok, {.batch = 0, .progress = nullptr}),
+                      "fit: expected a batch size of at least 1, found 0");
+    tn::data::Dataset<float> empty;
+    empty.width = 8;
+    empty.classes = 3;
+    CHECK_THROWS_WITH(tn::evaluate(model, empty), "evaluate: expected at least one sample, found none");
+}
+
+TEST_CASE("fit trains a regression network on target rows", "[train]") {
+    using Reg = tn::Network<tn::Input<2>, tn::Dense<2, 16>, tn::Tanh, tn::Dense<16, 1, tn::Xavier>, tn::MeanSquaredError>;
+    tn::data::Dataset<double> d;
+    d.width = 2;
+    d.target_width = 1;
+    tn::rng g{tn::seed{5}};
+    for (int i = 0; i < 256; ++i) {
+        const double a = g.uniform() * 2 - 1, b = g.uniform() * 2 - 1;
+        d.features.insert(d.features.end(), {a, b});
+        d.targets.push_back(a * b);
+    }
+    tn::Model<Reg, double> model{tn::seed{1}};
+    const double before = tn::evaluate(model, d).loss;
+    tn::fit(model, tn::SGD{.lr = 0.2}, d, {.epochs = 200, .batch = 16, .progress = nullptr});
+    const tn::evaluation after = tn::evaluate(model, d);
+    CHECK(std::isnan(after.accuracy));
+    CHECK(after.loss < before / 10);
+}
+
+TEST_CASE("an MLP reaches 80% test accuracy on Fashion-MNIST in two epochs", "[train][fashion-mnist]") {
+    using Mlp = tn::Network<tn::Input<784>, tn::Dense<784, 100, tn::He>, tn::ReLU, tn::Dense<100, 10, tn::Xavier>,
+                            tn::SoftmaxCrossEntropy>;
+    const auto train = tn::data::fashion_mnist::train();
+    tn::Model<Mlp> model{tn::seed{42}};
+    tn::fit(model, tn::SGD{.lr = 0.1}, train, {.epochs = 2, .batch = 64, .progress = nullptr});
+    const tn::evaluation test = tn::evaluate(model, tn::data::fashion_mnist::test());
+    INFO("test accuracy " << test.accuracy);
+    CHECK(test.accuracy > 0.80);
+}
