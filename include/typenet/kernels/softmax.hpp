@@ -43,8 +43,10 @@ double softmax_cross_entropy(const T* z, const std::uint32_t* labels, std::size_
         for (std::size_t j = full; j < Classes; ++j) pr[j] *= inv;
         if (!labels) continue;
         const std::uint32_t y = labels[r];
-        // log p_y = z_y - m - log(sum): exact even where p_y underflows to zero.
-        loss += static_cast<double>(std::log(sum) + m - zr[y]);
+        // log p_y = z_y - m - log(sum): exact even where p_y underflows to zero. m - z_y is
+        // taken in double, where it is exact: in float, log(sum) + m would round to the
+        // spacing of m (6e-5 at logits near 1000) before z_y is subtracted.
+        loss += static_cast<double>(std::log(sum)) + (static_cast<double>(m) - static_cast<double>(zr[y]));
         if (grad) {
             T* gr = grad + r * Classes;
             const V s = simd::broadcast<V>(grad_scale);

@@ -1,11 +1,13 @@
 #pragma once
 // evaluate(model, data): mean loss and accuracy of a model over a whole dataset, in batches.
 
+#include <algorithm>
 #include <cstddef>
 #include <limits>
 #include <string>
 
 #include <typenet/core/error.hpp>
+#include <typenet/core/targets.hpp>
 #include <typenet/data/dataset.hpp>
 #include <typenet/train/metrics.hpp>
 

@@ -1,0 +1,27 @@
+# typenet_compile_flags(<out-var> [PROJECT_OPTIONS]): the command-line flags of the project's
+# own targets, read from FLAGS_FILE (written by CMakeLists.txt at generate time). Directories
+# the compiler searches anyway (/usr/include) are left out: given again with -I they would no
+# longer be system directories and Hana's own warnings would become errors.
+function(typenet_compile_flags out)
+  cmake_parse_arguments(arg "PROJECT_OPTIONS" "" "" ${ARGN})
+  include(${FLAGS_FILE})
+  set(flags ${std_flag})
+  if(arg_PROJECT_OPTIONS)
+    separate_arguments(user_flags UNIX_COMMAND "${cxx_flags}")
+    list(APPEND flags ${user_flags} ${options})
+  endif()
+  foreach(definition IN LISTS definitions)
+    list(APPEND flags "-D${definition}")
+  endforeach()
+  list(REMOVE_DUPLICATES include_dirs)
+  foreach(dir IN LISTS include_dirs)
+    if(dir IN_LIST implicit_include_dirs)
+      continue()
+    elseif(dir STREQUAL project_include_dir)
+      list(APPEND flags "-I${dir}")
+    else()
+      list(APPEND flags -isystem "${dir}")
+    endif()
+  endforeach()
+  set(${out} ${flags} PARENT_SCOPE)
+endfunction()

@@ -1,0 +1,9 @@
+// The harness's own check: a correct network must compile, or every other case proves nothing.
+// expect: compiles
+#include <typenet/typenet.hpp>
+
+using Net = typenet::Network<typenet::Input<784>, typenet::Dense<784, 100>, typenet::ReLU, typenet::Dense<100, 10>,
+                             typenet::SoftmaxCrossEntropy>;
+static_assert(Net::parameter_count == 784 * 100 + 100 + 100 * 10 + 10);
+static_assert(Net::output_width == 10);
+typenet::Model<Net> model;
