@@ -1,0 +1,20 @@
+#pragma once
+// The pieces main() puts together. Benchmark names follow "<workload>/<variant>/<batch>"
+// (e.g. "train_step/typenet/64"), which the summary reads back.
+
+#include <string_view>
+
+namespace bench {
+
+inline constexpr std::string_view train_step_workload = "train_step";
+inline constexpr std::string_view predict_workload = "predict";
+inline constexpr std::string_view peak_workload = "peak_fma";
+
+// Runs one training step (then a second) and one prediction with every variant from the same
+// parameters and exits with a message unless their losses, updates and probabilities agree.
+void check_variants_agree();
+
+void register_model_benchmarks();
+void register_peak_benchmark();
+
+} // namespace bench
