@@ -22,7 +22,7 @@ constexpr std::size_t pixels_per_image = side * side;
 
 } // namespace
 
-TEST_CASE("fashion_mnist::load reads a generated pair and scales pixels to [0, 1]", "[data][fashion_mnist]") {
+TEST_CASE("fashion_mnist::load reads a generated pair and scales pixels to 0..1", "[data][fashion_mnist]") {
     const t::temp_dir dir;
     auto pixels = t::noise(2 * pixels_per_image, 3);
     pixels[0] = 0;
