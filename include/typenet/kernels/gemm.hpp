@@ -1,7 +1,8 @@
 #pragma once
 // The one matrix-product kernel behind every dense layer's forward and backward pass:
-//   C[m][j] = sum_k A[m*lda + k] * B[k*Cols + j] (+ bias[j]),  m < M, k < K, j < Cols,
-// handed to a store callback one vector at a time (the fused epilogue).
+//   C[m][j] = sum_k A(m, k) * B[k*Cols + j] (+ bias[j]),  m < M, k < K, j < Cols,
+// with A(m, k) = A[m*lda + k], or A[k*lda + m] when TransposedA (so the weight gradient x^T d
+// reads x where it lies), handed to a store callback one vector at a time (the fused epilogue).
 //
 // Cols is a compile-time constant: the column panels, the vector width and the tail are all
 // fixed when the kernel is instantiated. A tail narrower than a vector is covered by a last
@@ -53,7 +54,7 @@ inline void keep_in_register([[maybe_unused]] V& v) noexcept {
 #endif
 }
 
-template <class T, std::size_t Cols, std::size_t R, std::size_t V0, std::size_t C, class Store>
+template <class T, std::size_t Cols, bool TransposedA, std::size_t R, std::size_t V0, std::size_t C, class Store>
 inline void gemm_micro(std::size_t m0, std::size_t K, const T* A, std::size_t lda, const T* B, const T* bias,
                        Store& store) {
     using plan = gemm_plan<T, Cols>;
@@ -63,8 +64,9 @@ inline void gemm_micro(std::size_t m0, std::size_t K, const T* A, std::size_t ld
         const V init = bias ? simd::load<V>(bias + plan::column(V0 + c)) : simd::broadcast<V>(T(0));
         for (std::size_t r = 0; r < R; ++r) acc[r][c] = init;
     }
+    // A(m0 + r, k) = a_rows[r][TransposedA ? k * lda : k]
     const T* a_rows[R];
-    for (std::size_t r = 0; r < R; ++r) a_rows[r] = A + (m0 + r) * lda;
+    for (std::size_t r = 0; r < R; ++r) a_rows[r] = TransposedA ? A + m0 + r : A + (m0 + r) * lda;
     for (std::size_t k = 0; k < K; ++k) {
         const T* b_row = B + k * Cols;
         V b[C];
@@ -75,7 +77,7 @@ inline void gemm_micro(std::size_t m0, std::size_t K, const T* A, std::size_t ld
         }
         TYPENET_UNROLL
         for (std::size_t r = 0; r < R; ++r) {
-            const V a = simd::broadcast<V>(a_rows[r][k]);
+            const V a = simd::broadcast<V>(a_rows[r][TransposedA ? k * lda : k]);
             TYPENET_UNROLL
             for (std::size_t c = 0; c < C; ++c) acc[r][c] = simd::fmadd(a, b[c], acc[r][c]);
         }
@@ -84,27 +86,27 @@ inline void gemm_micro(std::size_t m0, std::size_t K, const T* A, std::size_t ld
         for (std::size_t c = 0; c < C; ++c) store(m0 + r, plan::column(V0 + c), acc[r][c]);
 }
 
-template <class T, std::size_t Cols, std::size_t R, class Store, std::size_t... P>
+template <class T, std::size_t Cols, bool TransposedA, std::size_t R, class Store, std::size_t... P>
 inline void gemm_row_block(std::size_t m0, std::size_t K, const T* A, std::size_t lda, const T* B, const T* bias,
                            Store& store, std::index_sequence<P...>) {
     using plan = gemm_plan<T, Cols>;
     constexpr std::size_t panel = gemm_vectors;
-    (gemm_micro<T, Cols, R, P * panel, std::min(panel, plan::vectors - P * panel)>(m0, K, A, lda, B, bias, store), ...);
+    (gemm_micro<T, Cols, TransposedA, R, P * panel, std::min(panel, plan::vectors - P * panel)>(m0, K, A, lda, B, bias, store), ...);
 }
 
 } // namespace detail
 
-template <class T, std::size_t Cols, class Store>
+template <class T, std::size_t Cols, bool TransposedA = false, class Store>
 void gemm(std::size_t M, std::size_t K, const T* A, std::size_t lda, const T* B, const T* bias, Store&& store) {
     using plan = detail::gemm_plan<T, Cols>;
     constexpr std::size_t R = detail::gemm_rows;
     using panels = std::make_index_sequence<(plan::vectors + detail::gemm_vectors - 1) / detail::gemm_vectors>;
     std::size_t m = 0;
-    for (; m + R <= M; m += R) detail::gemm_row_block<T, Cols, R>(m, K, A, lda, B, bias, store, panels{});
+    for (; m + R <= M; m += R) detail::gemm_row_block<T, Cols, TransposedA, R>(m, K, A, lda, B, bias, store, panels{});
     switch (M - m) {
-    case 3: detail::gemm_row_block<T, Cols, 3>(m, K, A, lda, B, bias, store, panels{}); break;
-    case 2: detail::gemm_row_block<T, Cols, 2>(m, K, A, lda, B, bias, store, panels{}); break;
-    case 1: detail::gemm_row_block<T, Cols, 1>(m, K, A, lda, B, bias, store, panels{}); break;
+    case 3: detail::gemm_row_block<T, Cols, TransposedA, 3>(m, K, A, lda, B, bias, store, panels{}); break;
+    case 2: detail::gemm_row_block<T, Cols, TransposedA, 2>(m, K, A, lda, B, bias, store, panels{}); break;
+    case 1: detail::gemm_row_block<T, Cols, TransposedA, 1>(m, K, A, lda, B, bias, store, panels{}); break;
     default: break;
     }
 }

@@ -40,10 +40,8 @@ struct Dense {
         static constexpr std::size_t width = Out;
         static constexpr bool stores_pre_activation = !Epilogue::empty;
 
-        // Room for x^T (backward of the weights) or W^T (backward of the input).
-        static constexpr std::size_t scratch_size(std::size_t rows) noexcept {
-            return rows * In > In * Out ? rows * In : In * Out;
-        }
+        // Room for W^T (backward of the input).
+        static constexpr std::size_t scratch_size(std::size_t) noexcept { return In * Out; }
 
         // pre = x W + b (kept for backward when the epilogue is not empty), out = Epilogue(pre).
         static void forward(const T* params, const T* x, std::size_t rows, T* pre, T* out) noexcept {
@@ -62,8 +60,7 @@ struct Dense {
                 kernels::map_gradient(pre, d, rows * Out,
                                       []<class V>(const V& z, const V& dy) { return Epilogue::backward(z, dy); });
             kernels::column_sums<T, Out>(d, rows, grads + weight_count);
-            kernels::transpose(x, rows, In, scratch);
-            kernels::gemm<T, Out>(In, rows, scratch, rows, d, nullptr,
+            kernels::gemm<T, Out, true>(In, rows, x, In, d, nullptr,
                                   [=]<class V>(std::size_t k, std::size_t j, const V& g) {
                                       simd::store(grads + k * Out + j, g);
                                   });
