@@ -7,6 +7,10 @@
 #include <typenet/core/rng.hpp>
 #include <typenet/core/shape.hpp>
 #include <typenet/data/dataset.hpp>
+#include <typenet/data/fashion_mnist.hpp>
+#include <typenet/data/idx.hpp>
+#include <typenet/data/split.hpp>
+#include <typenet/diagnostics/gradient_check.hpp>
 #include <typenet/init/initializers.hpp>
 #include <typenet/layers/activations.hpp>
 #include <typenet/layers/dense.hpp>
