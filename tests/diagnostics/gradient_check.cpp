@@ -21,16 +21,11 @@
 #include <typenet/layers/input.hpp>
 #include <typenet/layers/losses.hpp>
 
+#include "../support/test_values.hpp"
+
 namespace {
 
 using namespace typenet;
-
-std::vector<double> uniform_values(std::size_t n, std::uint64_t s, double lo = -1, double hi = 1) {
-    rng g{seed{s}};
-    std::vector<double> v(n);
-    for (double& x : v) x = lo + (hi - lo) * g.uniform();
-    return v;
-}
 
 // x^2, written by a user against the layer contract. The wrong variant forgets the factor 2
 // in its derivative: the kind of mistake a gradient check exists to catch.
@@ -55,8 +50,8 @@ using SquareNet = Network<Input<4>, Dense<4, 6>, Square<Correct>, Dense<6, 2>, M
 template <class Net>
 struct regression_batch {
     static constexpr std::size_t rows = 3;
-    std::vector<double> x = uniform_values(rows * Net::input_width, 21);
-    std::vector<double> y = uniform_values(rows * Net::output_width, 22);
+    std::vector<double> x = typenet::test::uniform_values(rows * Net::input_width, 21);
+    std::vector<double> y = typenet::test::uniform_values(rows * Net::output_width, 22);
     targets<double> t() const { return {nullptr, y.data()}; }
 };
 
@@ -105,7 +100,7 @@ TEST_CASE("parameters_to_check: all, or a seeded sample of distinct indices", "[
 
 TEST_CASE("compare_gradients passes an exact gradient and names a wrong one", "[diagnostics][gradient_check]") {
     // f(w) = sum_i (i + 1) w_i^3 + w_0 w_1, with gradient 3 (i + 1) w_i^2 (+ the cross terms).
-    std::vector<double> w = uniform_values(9, 31, 0.5, 1.5);
+    std::vector<double> w = typenet::test::uniform_values(9, 31, 0.5, 1.5);
     const auto f = [&] {
         double s = w[0] * w[1];
         for (std::size_t i = 0; i < w.size(); ++i) s += double(i + 1) * w[i] * w[i] * w[i];
@@ -172,7 +167,7 @@ TEST_CASE("gradient_check passes a correct user layer and catches a wrong deriva
 TEST_CASE("gradient_check sees a small error in one analytic gradient", "[diagnostics][gradient_check]") {
     using Net = Network<Input<5>, Dense<5, 7>, Tanh, Dense<7, 3>, SoftmaxCrossEntropy>;
     Model<Net, double> model{seed{1}};
-    const auto x = uniform_values(4 * 5, 41);
+    const auto x = typenet::test::uniform_values(4 * 5, 41);
     const std::uint32_t labels[] = {0, 2, 1, 2};
     const targets<double> t{labels, nullptr};
     const auto r = gradient_check(model, x.data(), 4, t, {.step = 3e-5});

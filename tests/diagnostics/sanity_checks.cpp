@@ -21,17 +21,11 @@
 #include <typenet/layers/losses.hpp>
 #include <typenet/optim/sgd.hpp>
 
+#include "../support/test_values.hpp"
+
 namespace {
 
 using namespace typenet;
-
-template <class T>
-std::vector<T> uniform_values(std::size_t n, std::uint64_t s, double lo = 0, double hi = 1) {
-    rng g{seed{s}};
-    std::vector<T> v(n);
-    for (T& x : v) x = static_cast<T>(lo + (hi - lo) * g.uniform());
-    return v;
-}
 
 std::vector<std::uint32_t> random_labels(std::size_t n, std::uint32_t classes, std::uint64_t s) {
     rng g{seed{s}};
@@ -62,7 +56,7 @@ TEMPLATE_TEST_CASE("the initial softmax loss of a 10-class network is close to l
     using Net = Network<Input<784>, Dense<784, 100, He>, ReLU, Dense<100, 10, Gaussian<0.01>>, SoftmaxCrossEntropy>;
     Model<Net, T> model{seed{42}};
     constexpr std::size_t rows = 64;
-    const auto x = uniform_values<T>(rows * 784, 1);
+    const auto x = typenet::test::uniform_values<T>(rows * 784, 1, 0, 1);
     const auto labels = random_labels(rows, 10, 2);
     const double loss = model.loss(x.data(), rows, {labels.data(), nullptr});
     CAPTURE(loss);
@@ -75,7 +69,7 @@ TEST_CASE("a small network overfits 20 samples with SGD", "[diagnostics][sanity]
     using Net = Network<Input<20>, Dense<20, 64>, ReLU, Dense<64, 5>, SoftmaxCrossEntropy>;
     Model<Net> model{seed{3}};
     constexpr std::size_t rows = 20;
-    const auto x = uniform_values<float>(rows * 20, 4, -1, 1);
+    const auto x = typenet::test::uniform_values<float>(rows * 20, 4, -1, 1);
     const auto labels = random_labels(rows, 5, 5);
     const targets<float> t{labels.data(), nullptr};
     const SGD sgd{.lr = 0.5};
@@ -103,8 +97,8 @@ TEST_CASE("zero initialisation leaves every hidden unit computing the same thing
     using Net = Network<Input<6>, Dense<6, 8, Zeros>, Sigmoid, Dense<8, 3, Zeros>, MeanSquaredError>;
     Model<Net, double> model{seed{1}};
     constexpr std::size_t rows = 10;
-    const auto x = uniform_values<double>(rows * 6, 6, -1, 1);
-    const auto y = uniform_values<double>(rows * 3, 7, -1, 1);
+    const auto x = typenet::test::uniform_values<double>(rows * 6, 6, -1, 1);
+    const auto y = typenet::test::uniform_values<double>(rows * 3, 7, -1, 1);
     const targets<double> t{nullptr, y.data()};
     const SGD sgd{.lr = 0.5};
     const double initial = model.loss(x.data(), rows, t);

@@ -12,21 +12,12 @@
 #include <typenet/kernels/elementwise.hpp>
 #include <typenet/kernels/simd.hpp>
 
+#include "../support/test_values.hpp"
+
 namespace {
 
 namespace kernels = typenet::kernels;
 namespace simd = typenet::simd;
-
-template <class T>
-constexpr double tolerance = std::is_same_v<T, float> ? 1e-5 : 1e-12;
-
-template <class T>
-std::vector<T> random_values(std::size_t n, std::uint64_t s, double lo = -3, double hi = 3) {
-    typenet::rng g{typenet::seed{s}};
-    std::vector<T> v(n);
-    for (T& x : v) x = static_cast<T>(lo + (hi - lo) * g.uniform());
-    return v;
-}
 
 // Every length up to three full vectors of the widest type, then a few larger ones.
 std::vector<std::size_t> lengths() {
@@ -42,7 +33,7 @@ TEMPLATE_TEST_CASE("map applies an exact operation to every element once", "[ker
     using T = TestType;
     for (const std::size_t n : lengths()) {
         CAPTURE(n);
-        const auto x = random_values<T>(n, n);
+        const auto x = typenet::test::uniform_values<T>(n, n, -3, 3);
         // One slot past the end guards against overruns.
         std::vector<T> y(n + 1, std::numeric_limits<T>::quiet_NaN());
         // x * 2 + 1 is exact in either precision, fused or not.
@@ -56,13 +47,13 @@ TEMPLATE_TEST_CASE("map with vector math matches the scalar library", "[kernels]
     using T = TestType;
     for (const std::size_t n : lengths()) {
         CAPTURE(n);
-        const auto x = random_values<T>(n, 1000 + n);
+        const auto x = typenet::test::uniform_values<T>(n, 1000 + n, -3, 3);
         std::vector<T> y(n);
         kernels::map(x.data(), y.data(), n, []<class V>(const V& v) { return simd::tanh(v) + simd::exp(v); });
         for (std::size_t i = 0; i < n; ++i) {
             const double want = std::tanh(double(x[i])) + std::exp(double(x[i]));
             CAPTURE(i, x[i], y[i], want);
-            REQUIRE(std::abs(double(y[i]) - want) <= tolerance<T> * 4 * std::max(std::abs(want), 1.0));
+            REQUIRE(std::abs(double(y[i]) - want) <= typenet::test::tolerance<T> * 4 * std::max(std::abs(want), 1.0));
         }
     }
 }
@@ -72,8 +63,8 @@ TEMPLATE_TEST_CASE("map_gradient combines x and d element by element, in place",
     using T = TestType;
     for (const std::size_t n : lengths()) {
         CAPTURE(n);
-        const auto x = random_values<T>(n, 2000 + n);
-        const auto d0 = random_values<T>(n, 3000 + n);
+        const auto x = typenet::test::uniform_values<T>(n, 2000 + n, -3, 3);
+        const auto d0 = typenet::test::uniform_values<T>(n, 3000 + n, -3, 3);
         std::vector<T> d(d0);
         d.push_back(std::numeric_limits<T>::quiet_NaN());
         // Exact: a product of a value with a power of two, then a difference that cannot round

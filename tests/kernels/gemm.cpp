@@ -15,21 +15,12 @@
 #include <typenet/kernels/reference.hpp>
 #include <typenet/kernels/simd.hpp>
 
+#include "../support/test_values.hpp"
+
 namespace {
 
 namespace kernels = typenet::kernels;
 namespace simd = typenet::simd;
-
-template <class T>
-constexpr double tolerance = std::is_same_v<T, float> ? 1e-5 : 1e-12;
-
-template <class T>
-std::vector<T> random_values(std::size_t n, std::uint64_t s) {
-    typenet::rng g{typenet::seed{s}};
-    std::vector<T> v(n);
-    for (T& x : v) x = static_cast<T>(2 * g.uniform() - 1);
-    return v;
-}
 
 using column_counts = std::integer_sequence<std::size_t, 1, 3, 7, 10, 16, 17, 33, 100>;
 
@@ -39,10 +30,10 @@ using column_counts = std::integer_sequence<std::size_t, 1, 3, 7, 10, 16, 17, 33
 template <class T, std::size_t Cols, bool TransposedA = false>
 void check_gemm(std::size_t M, std::size_t K, std::size_t lda, bool with_bias) {
     CAPTURE(Cols, TransposedA, M, K, lda, with_bias);
-    const auto A = random_values<T>((TransposedA ? K : M) * lda, 1 + M * 131 + K);
+    const auto A = typenet::test::uniform_values<T>((TransposedA ? K : M) * lda, 1 + M * 131 + K);
     const auto a = [&](std::size_t m, std::size_t k) { return TransposedA ? A[k * lda + m] : A[m * lda + k]; };
-    const auto B = random_values<T>(K * Cols, 2 + Cols);
-    const auto bias = random_values<T>(Cols, 3 + Cols);
+    const auto B = typenet::test::uniform_values<T>(K * Cols, 2 + Cols);
+    const auto bias = typenet::test::uniform_values<T>(Cols, 3 + Cols);
     const T* b = with_bias ? bias.data() : nullptr;
 
     std::vector<T> C(M * Cols, std::numeric_limits<T>::quiet_NaN());
@@ -74,10 +65,10 @@ void check_gemm(std::size_t M, std::size_t K, std::size_t lda, bool with_bias) {
     std::size_t bad = 0;
     for (std::size_t i = 0; i < C.size(); ++i) {
         const double diff = std::abs(double(C[i]) - double(want[i]));
-        if (!(diff <= tolerance<T> * std::max(scale[i], 1e-30))) {
+        if (!(diff <= typenet::test::tolerance<T> * std::max(scale[i], 1e-30))) {
             if (bad++ == 0) {
                 CAPTURE(i, C[i], want[i], scale[i]);
-                CHECK(diff <= tolerance<T> * scale[i]);
+                CHECK(diff <= typenet::test::tolerance<T> * scale[i]);
             }
         }
     }
@@ -115,7 +106,7 @@ TEMPLATE_TEST_CASE("gemm reads A transposed, as the weight gradient x^T d does",
 
 TEMPLATE_TEST_CASE("gemm with K = 0 gives the bias, or zeros", "[kernels][gemm]", float, double) {
     using T = TestType;
-    const auto bias = random_values<T>(17, 9);
+    const auto bias = typenet::test::uniform_values<T>(17, 9);
     std::vector<T> C(3 * 17, T(5));
     const T a = 0, b = 0;
     const auto store = [&]<class V>(std::size_t r, std::size_t j, const V& v) { simd::store(&C[r * 17 + j], v); };
@@ -131,7 +122,7 @@ TEMPLATE_TEST_CASE("transpose swaps rows and columns across tile boundaries", "[
     for (const std::size_t rows : {1, 5, 31, 32, 33, 70})
         for (const std::size_t cols : {1, 4, 32, 45, 65}) {
             CAPTURE(rows, cols);
-            const auto src = random_values<T>(rows * cols, rows * 100 + cols);
+            const auto src = typenet::test::uniform_values<T>(rows * cols, rows * 100 + cols);
             std::vector<T> dst(rows * cols, std::numeric_limits<T>::quiet_NaN());
             kernels::transpose(src.data(), rows, cols, dst.data());
             bool same = true;
@@ -145,7 +136,7 @@ namespace {
 template <class T, std::size_t Cols>
 void check_column_sums(std::size_t rows) {
     CAPTURE(Cols, rows);
-    const auto M = random_values<T>(rows * Cols, Cols * 7 + rows);
+    const auto M = typenet::test::uniform_values<T>(rows * Cols, Cols * 7 + rows);
     std::vector<T> got(Cols, std::numeric_limits<T>::quiet_NaN());
     kernels::column_sums<T, Cols>(M.data(), rows, got.data());
 
@@ -158,7 +149,7 @@ void check_column_sums(std::size_t rows) {
         double scale = 0;
         for (std::size_t r = 0; r < rows; ++r) scale += std::abs(double(M[r * Cols + j]));
         CAPTURE(j);
-        REQUIRE(std::abs(double(got[j]) - double(want[j])) <= tolerance<T> * scale);
+        REQUIRE(std::abs(double(got[j]) - double(want[j])) <= typenet::test::tolerance<T> * scale);
     }
 }
 } // namespace

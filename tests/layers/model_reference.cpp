@@ -20,20 +20,12 @@
 #include <typenet/layers/input.hpp>
 #include <typenet/layers/losses.hpp>
 
+#include "../support/test_values.hpp"
+
 namespace {
 
 using namespace typenet;
 namespace reference = kernels::reference;
-
-template <class T>
-constexpr double tolerance = std::is_same_v<T, float> ? 1e-5 : 1e-12;
-
-std::vector<double> uniform_values(std::size_t n, std::uint64_t s, double lo = -1, double hi = 1) {
-    rng g{seed{s}};
-    std::vector<double> v(n);
-    for (double& x : v) x = lo + (hi - lo) * g.uniform();
-    return v;
-}
 
 template <class T>
 std::vector<T> as(std::span<const double> v) {
@@ -85,16 +77,16 @@ TEMPLATE_TEST_CASE("forward through fused stages matches the reference", "[layer
     const auto p6 = as_double(model.template parameters_of<6>());
     for (const std::size_t rows : row_counts) {
         CAPTURE(rows);
-        const auto x = uniform_values(rows * 13, rows);
+        const auto x = typenet::test::uniform_values(rows * 13, rows);
         const auto a1 = apply(dense(x, p1, rows, 13, 17), [](double v) { return std::tanh(v); });
         const auto a2 = apply(dense(a1, p3, rows, 17, 33), [](double v) { return relu(sigmoid(v)); });
         const auto want = dense(a2, p6, rows, 33, 5);
         const auto xt = as<T>(x);
-        require_close<T>(model.predict(xt.data(), rows), want, tolerance<T> * 10);
+        require_close<T>(model.predict(xt.data(), rows), want, typenet::test::tolerance<T> * 10);
         // The span overload and predictions() give the same values.
         const auto again = model.predict(std::span<const T>(xt));
         REQUIRE(std::equal(again.begin(), again.end(), model.predictions().begin(), model.predictions().end()));
-        require_close<T>(again, want, tolerance<T> * 10);
+        require_close<T>(again, want, typenet::test::tolerance<T> * 10);
     }
 }
 
@@ -106,11 +98,11 @@ TEMPLATE_TEST_CASE("a leading element-wise stage and a ReLU epilogue match the r
     const auto p = as_double(model.template parameters_of<3>());
     for (const std::size_t rows : row_counts) {
         CAPTURE(rows);
-        const auto x = uniform_values(rows * 10, 50 + rows, -3, 3);
+        const auto x = typenet::test::uniform_values(rows * 10, 50 + rows, -3, 3);
         const auto a = apply(x, [](double v) { return sigmoid(std::tanh(v)); });
         const auto want = apply(dense(a, p, rows, 10, 7), relu);
         const auto xt = as<T>(x);
-        require_close<T>(model.predict(xt.data(), rows), want, tolerance<T> * 10);
+        require_close<T>(model.predict(xt.data(), rows), want, typenet::test::tolerance<T> * 10);
     }
 }
 
@@ -123,7 +115,7 @@ TEMPLATE_TEST_CASE("SoftmaxCrossEntropy: probabilities, loss and gradients match
     const auto p3 = as_double(model.template parameters_of<3>());
     for (const std::size_t rows : row_counts) {
         CAPTURE(rows);
-        const auto x = uniform_values(rows * 13, 100 + rows);
+        const auto x = typenet::test::uniform_values(rows * 13, 100 + rows);
         std::vector<std::uint32_t> labels(rows);
         for (std::size_t r = 0; r < rows; ++r) labels[r] = static_cast<std::uint32_t>((r * 7 + 2) % 10);
 
@@ -143,17 +135,17 @@ TEMPLATE_TEST_CASE("SoftmaxCrossEntropy: probabilities, loss and gradients match
 
         const auto xt = as<T>(x);
         const targets<T> t{labels.data(), nullptr};
-        require_close<T>(model.predict(xt.data(), rows), prob, tolerance<T> * 10);
-        REQUIRE(std::abs(model.loss(xt.data(), rows, t) - loss) <= tolerance<T> * 10 * loss);
-        REQUIRE(std::abs(model.compute_gradients(xt.data(), rows, t) - loss) <= tolerance<T> * 10 * loss);
-        require_close<T>(model.predictions(), prob, tolerance<T> * 10);
+        require_close<T>(model.predict(xt.data(), rows), prob, typenet::test::tolerance<T> * 10);
+        REQUIRE(std::abs(model.loss(xt.data(), rows, t) - loss) <= typenet::test::tolerance<T> * 10 * loss);
+        REQUIRE(std::abs(model.compute_gradients(xt.data(), rows, t) - loss) <= typenet::test::tolerance<T> * 10 * loss);
+        require_close<T>(model.predictions(), prob, typenet::test::tolerance<T> * 10);
 
         std::vector<double> g1(dw1);
         g1.insert(g1.end(), db1.begin(), db1.end());
         std::vector<double> g3(dw3);
         g3.insert(g3.end(), db3.begin(), db3.end());
-        require_close<T>(model.template gradients_of<1>(), g1, tolerance<T> * 10);
-        require_close<T>(model.template gradients_of<3>(), g3, tolerance<T> * 10);
+        require_close<T>(model.template gradients_of<1>(), g1, typenet::test::tolerance<T> * 10);
+        require_close<T>(model.template gradients_of<3>(), g3, typenet::test::tolerance<T> * 10);
     }
 }
 
@@ -166,8 +158,8 @@ TEMPLATE_TEST_CASE("MeanSquaredError: outputs, loss and gradients through two ac
     const auto p4 = as_double(model.template parameters_of<4>());
     for (const std::size_t rows : row_counts) {
         CAPTURE(rows);
-        const auto x = uniform_values(rows * 13, 200 + rows);
-        const auto y = uniform_values(rows * 5, 300 + rows);
+        const auto x = typenet::test::uniform_values(rows * 13, 200 + rows);
+        const auto y = typenet::test::uniform_values(rows * 5, 300 + rows);
 
         const auto z1 = dense(x, p1, rows, 13, 17);
         const auto h1 = apply(z1, [](double v) { return std::tanh(v); });
@@ -186,15 +178,15 @@ TEMPLATE_TEST_CASE("MeanSquaredError: outputs, loss and gradients through two ac
         const auto xt = as<T>(x);
         const auto yt = as<T>(y);
         const targets<T> t{nullptr, yt.data()};
-        require_close<T>(model.predict(xt.data(), rows), out, tolerance<T> * 10);
-        REQUIRE(std::abs(model.compute_gradients(xt.data(), rows, t) - loss) <= tolerance<T> * 10 * loss);
-        require_close<T>(model.predictions(), out, tolerance<T> * 10);
+        require_close<T>(model.predict(xt.data(), rows), out, typenet::test::tolerance<T> * 10);
+        REQUIRE(std::abs(model.compute_gradients(xt.data(), rows, t) - loss) <= typenet::test::tolerance<T> * 10 * loss);
+        require_close<T>(model.predictions(), out, typenet::test::tolerance<T> * 10);
 
         std::vector<double> g1(dw1);
         g1.insert(g1.end(), db1.begin(), db1.end());
         std::vector<double> g4(dw4);
         g4.insert(g4.end(), db4.begin(), db4.end());
-        require_close<T>(model.template gradients_of<1>(), g1, tolerance<T> * 10);
-        require_close<T>(model.template gradients_of<4>(), g4, tolerance<T> * 10);
+        require_close<T>(model.template gradients_of<1>(), g1, typenet::test::tolerance<T> * 10);
+        require_close<T>(model.template gradients_of<4>(), g4, typenet::test::tolerance<T> * 10);
     }
 }

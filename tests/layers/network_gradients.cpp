@@ -18,6 +18,8 @@
 #include <typenet/layers/input.hpp>
 #include <typenet/layers/losses.hpp>
 
+#include "../support/test_values.hpp"
+
 namespace {
 
 using namespace typenet;
@@ -28,20 +30,13 @@ constexpr double max_error = 1e-6;
 // large relative error: the seeds below give networks without one.
 constexpr gradient_check_options options{.step = 3e-5};
 
-std::vector<double> uniform_values(std::size_t n, std::uint64_t s, double lo = -1, double hi = 1) {
-    rng g{seed{s}};
-    std::vector<double> v(n);
-    for (double& x : v) x = lo + (hi - lo) * g.uniform();
-    return v;
-}
-
 // A batch for Net: random inputs, and random labels or target values as its loss needs.
 template <class Net>
 struct batch {
     static constexpr std::size_t rows = 4;
-    std::vector<double> x = uniform_values(rows * Net::input_width, 7);
+    std::vector<double> x = typenet::test::uniform_values(rows * Net::input_width, 7);
     std::vector<std::uint32_t> labels;
-    std::vector<double> values = uniform_values(rows * Net::output_width, 8);
+    std::vector<double> values = typenet::test::uniform_values(rows * Net::output_width, 8);
     batch() {
         for (std::size_t r = 0; r < rows; ++r)
             labels.push_back(static_cast<std::uint32_t>((3 * r + 1) % Net::output_width));
