@@ -32,7 +32,7 @@ struct chain_of<Net, First, std::index_sequence<I...>> {
 };
 
 // Compile-time facts about stage S of Net.
-template <class Net, class T, std::size_t S>
+template <class Net, std::size_t S>
 struct stage_traits {
     static constexpr stage info = Net::stages[S];
     static constexpr bool is_loss = info.kind == stage_kind::loss;
@@ -47,9 +47,9 @@ struct stage_traits {
     using chain = typename chain_of<Net, chain_first, std::make_index_sequence<info.last + 1 - chain_first>>::type;
 };
 
-template <class Net, class T, std::size_t S, bool IsLoss = stage_traits<Net, T, S>::is_loss>
+template <class Net, class T, std::size_t S, bool IsLoss = stage_traits<Net, S>::is_loss>
 struct stage_runner {
-    using traits = stage_traits<Net, T, S>;
+    using traits = stage_traits<Net, S>;
     using type = typename traits::first_layer::template stage<T, typename traits::chain, traits::input_width>;
 };
 template <class Net, class T, std::size_t S>
@@ -141,8 +141,11 @@ private:
     static constexpr std::size_t stage_count = Net::stage_count;
     using stage_indices = std::make_index_sequence<stage_count>;
 
+    // Stages before the loss (all of them when there is none).
+    static constexpr std::size_t hidden_stages = Net::has_loss ? stage_count - 1 : stage_count;
+
     template <std::size_t S>
-    using traits = detail::stage_traits<Net, T, S>;
+    using traits = detail::stage_traits<Net, S>;
     template <std::size_t S>
     using runner = typename detail::stage_runner<Net, T, S>::type;
 
@@ -184,35 +187,43 @@ private:
     void reserve(std::size_t rows) {
         rows_ = rows;
         if (rows <= capacity_) return;
-        std::size_t total = 0;
-        std::size_t scratch = 0;
-        auto room = [](std::size_t n) { return (n + 15) / 16 * 16; };  // keep every buffer 64-byte aligned
-        [&]<std::size_t... S>(std::index_sequence<S...>) {
-            ((total += traits<S>::is_loss ? 0 : room(rows * traits<S>::width) * (runner_stores_pre<S>() ? 3 : 2)), ...);
-            ((scratch = std::max(scratch, scratch_of<S>(rows))), ...);
-        }(stage_indices{});
-        total += room(rows * output_width) + scratch;
-        workspace_ = aligned_buffer<T>(total);
+        capacity_ = 0;  // if the allocation throws, the next call lays out again
+        workspace_ = aligned_buffer<T>(lay_out(rows, nullptr));
+        lay_out(rows, workspace_.data());
         capacity_ = rows;
-        T* p = workspace_.data();
-        [&]<std::size_t... S>(std::index_sequence<S...>) {
-            ((traits<S>::is_loss ? void()
-                                 : void((buffers_[S].out = p, p += room(rows * traits<S>::width),
-                                         buffers_[S].grad = p, p += room(rows * traits<S>::width),
-                                         buffers_[S].pre = runner_stores_pre<S>() ? p : buffers_[S].out,
-                                         p += runner_stores_pre<S>() ? room(rows * traits<S>::width) : 0))),
-             ...);
-        }(stage_indices{});
-        predictions_ = p;
-        p += room(rows * output_width);
-        scratch_ = p;
     }
 
-    template <std::size_t S>
-    static constexpr bool runner_stores_pre() {
-        if constexpr (traits<S>::is_loss) return false;
-        else return runner<S>::stores_pre_activation;
+    // The workspace's layout for `rows` samples, in one place: returns its size, and points the
+    // buffers into `base` when it is not null. Every buffer starts 64-byte aligned.
+    std::size_t lay_out(std::size_t rows, T* base) noexcept {
+        std::size_t at = 0;
+        auto take = [&](std::size_t n) {
+            T* p = base ? base + at : nullptr;
+            at += (n + 15) / 16 * 16;
+            return p;
+        };
+        [&]<std::size_t... S>(std::index_sequence<S...>) {
+            (lay_out_stage<S>(rows, take), ...);
+        }(stage_indices{});
+        predictions_ = take(rows * output_width);
+        std::size_t scratch = 0;
+        [&]<std::size_t... S>(std::index_sequence<S...>) {
+            ((scratch = std::max(scratch, scratch_of<S>(rows))), ...);
+        }(stage_indices{});
+        scratch_ = take(scratch);
+        return at;
     }
+
+    template <std::size_t S, class Take>
+    void lay_out_stage(std::size_t rows, Take& take) noexcept {
+        if constexpr (!traits<S>::is_loss) {
+            const std::size_t n = rows * traits<S>::width;
+            buffers_[S].out = take(n);
+            buffers_[S].grad = take(n);
+            buffers_[S].pre = runner<S>::stores_pre_activation ? take(n) : buffers_[S].out;
+        }
+    }
+
     template <std::size_t S>
     static constexpr std::size_t scratch_of(std::size_t rows) {
         if constexpr (traits<S>::is_loss) return 0;
@@ -221,9 +232,8 @@ private:
 
     // Output of the last stage that is not the loss (the network's input if there is none).
     const T* last_hidden_output(const T* x) const noexcept {
-        constexpr std::size_t hidden = Net::has_loss ? stage_count - 1 : stage_count;
-        if constexpr (hidden == 0) return x;
-        else return buffers_[hidden - 1].out;
+        if constexpr (hidden_stages == 0) return x;
+        else return buffers_[hidden_stages - 1].out;
     }
 
     template <std::size_t S>
@@ -253,10 +263,9 @@ private:
 
     double evaluate_loss(const T* x, std::size_t rows, targets<T> t, bool with_gradient) {
         using Loss = typename Net::template layer<Net::layer_count - 1>;
-        constexpr std::size_t hidden = stage_count - 1;
         T* grad = nullptr;
-        if constexpr (hidden > 0)
-            if (with_gradient) grad = buffers_[hidden - 1].grad;
+        if constexpr (hidden_stages > 0)
+            if (with_gradient) grad = buffers_[hidden_stages - 1].grad;
         const double sum = Loss::template evaluate<T, output_width>(last_hidden_output(x), rows, t, predictions_, grad);
         return sum / static_cast<double>(rows);
     }

@@ -3,8 +3,11 @@
 // beyond one word, so a model's initialisation depends only on its seed.
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <numbers>
+#include <span>
+#include <utility>
 
 namespace typenet {
 
@@ -54,5 +57,11 @@ private:
     double spare_ = 0.0;
     bool has_spare_ = false;
 };
+
+// Fisher-Yates: every order equally likely, and the same one for the same generator state.
+template <class T>
+void shuffle(std::span<T> items, rng& g) noexcept {
+    for (std::size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[g.below(i)]);
+}
 
 } // namespace typenet

@@ -37,22 +37,28 @@ struct Dataset {
         return out;
     }
 
-    // Throws typenet::error unless sizes agree and every label is below `classes`.
-    void validate() const {
-        if (width == 0) throw error("dataset: width is 0");
-        if (features.size() % width != 0)
-            throw error("dataset: " + std::to_string(features.size()) + " feature values is not a multiple of width " +
+    // Throws typenet::error unless the features, labels and targets hold the same number of
+    // samples; `what` starts the message. Code that copies rows by index calls this first.
+    void check_sizes(const std::string& what = "dataset") const {
+        if (width != 0 && features.size() % width != 0)
+            throw error(what + ": " + std::to_string(features.size()) + " feature values is not a multiple of width " +
                         std::to_string(width));
         const std::size_t n = size();
         if (!labels.empty() && labels.size() != n)
-            throw error("dataset: expected " + std::to_string(n) + " labels, found " + std::to_string(labels.size()));
+            throw error(what + ": expected " + std::to_string(n) + " labels, found " + std::to_string(labels.size()));
+        if (target_width != 0 && targets.size() != n * target_width)
+            throw error(what + ": expected " + std::to_string(n * target_width) + " target values, found " +
+                        std::to_string(targets.size()));
+    }
+
+    // check_sizes(), and also that width is not 0 and every label is below `classes`.
+    void validate() const {
+        if (width == 0) throw error("dataset: width is 0");
+        check_sizes();
         for (std::size_t i = 0; i < labels.size(); ++i)
             if (labels[i] >= classes)
                 throw error("dataset: label " + std::to_string(labels[i]) + " of sample " + std::to_string(i) +
                             " is not below the class count " + std::to_string(classes));
-        if (target_width != 0 && targets.size() != n * target_width)
-            throw error("dataset: expected " + std::to_string(n * target_width) + " target values, found " +
-                        std::to_string(targets.size()));
     }
 };
 

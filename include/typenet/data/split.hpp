@@ -21,22 +21,6 @@ namespace typenet::data {
 
 namespace detail {
 
-// Rows are copied by index, so inconsistent sizes would read out of bounds: refuse them first.
-// (Cheaper than Dataset::validate, which also scans every label.)
-template <class T>
-void check_sample_counts(const Dataset<T>& d, const char* what) {
-    const std::string prefix = std::string(what) + ": ";
-    if (d.width != 0 && d.features.size() % d.width != 0)
-        throw error(prefix + std::to_string(d.features.size()) + " feature values is not a multiple of width " +
-                    std::to_string(d.width));
-    const std::size_t n = d.size();
-    if (!d.labels.empty() && d.labels.size() != n)
-        throw error(prefix + "expected " + std::to_string(n) + " labels, found " + std::to_string(d.labels.size()));
-    if (d.target_width != 0 && d.targets.size() != n * d.target_width)
-        throw error(prefix + "expected " + std::to_string(n * d.target_width) + " target values, found " +
-                    std::to_string(d.targets.size()));
-}
-
 template <class T>
 Dataset<T> empty_like(const Dataset<T>& d) {
     Dataset<T> out;
@@ -63,15 +47,12 @@ Dataset<T> gather(const Dataset<T>& d, std::span<const std::size_t> indices) {
     return out;
 }
 
-// 0 .. n-1 in a seeded random order (Fisher-Yates), so a split depends only on n and the seed.
+// 0 .. n-1 in a seeded random order, so a split depends only on n and the seed.
 inline std::vector<std::size_t> shuffled_indices(std::size_t n, seed s) {
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), std::size_t{0});
     rng gen(s);
-    for (std::size_t i = n; i > 1; --i) {
-        const auto j = static_cast<std::size_t>(gen.below(i));
-        std::swap(order[i - 1], order[j]);
-    }
+    shuffle(std::span<std::size_t>(order), gen);
     return order;
 }
 
@@ -80,7 +61,7 @@ inline std::vector<std::size_t> shuffled_indices(std::size_t n, seed s) {
 // The samples at `indices`, in that order (repeats allowed). Throws if an index is out of range.
 template <class T>
 Dataset<T> subset(const Dataset<T>& d, std::span<const std::size_t> indices) {
-    detail::check_sample_counts(d, "subset");
+    d.check_sizes("subset");
     const std::size_t n = d.size();
     for (const std::size_t i : indices)
         if (i >= n)
@@ -92,7 +73,7 @@ Dataset<T> subset(const Dataset<T>& d, std::span<const std::size_t> indices) {
 // The first n samples. Asking for more than there are is an error rather than a silent shortfall.
 template <class T>
 Dataset<T> take(const Dataset<T>& d, std::size_t n) {
-    detail::check_sample_counts(d, "take");
+    d.check_sizes("take");
     if (n > d.size())
         throw error("take: asked for " + std::to_string(n) + " samples, the dataset has " + std::to_string(d.size()));
     Dataset<T> out = detail::empty_like(d);
@@ -114,7 +95,7 @@ std::pair<Dataset<T>, Dataset<T>> split(const Dataset<T>& d, double fraction, se
         found << fraction;
         throw error("split: fraction must be in (0, 1), found " + found.str());
     }
-    detail::check_sample_counts(d, "split");
+    d.check_sizes("split");
     const std::size_t n = d.size();
     const auto first_count = std::min(n, static_cast<std::size_t>(std::llround(fraction * static_cast<double>(n))));
     const std::vector<std::size_t> order = detail::shuffled_indices(n, s);

@@ -30,12 +30,18 @@ inline void map(const T* x, T* y, std::size_t n, Op op) {
     for_each_vector<T>(n, [&]<class V>(std::size_t i) { simd::store(y + i, op(simd::load<V>(x + i))); });
 }
 
-// d[i] = op(x[i], d[i]): back-propagation through an element-wise function, in place.
+// dx[i] = op(x[i], dy[i]): back-propagation through an element-wise function. dx may be dy.
+template <class T, class Op>
+inline void map_gradient(const T* x, const T* dy, T* dx, std::size_t n, Op op) {
+    for_each_vector<T>(n, [&]<class V>(std::size_t i) {
+        simd::store(dx + i, op(simd::load<V>(x + i), simd::load<V>(dy + i)));
+    });
+}
+
+// d[i] = op(x[i], d[i]), in place.
 template <class T, class Op>
 inline void map_gradient(const T* x, T* d, std::size_t n, Op op) {
-    for_each_vector<T>(n, [&]<class V>(std::size_t i) {
-        simd::store(d + i, op(simd::load<V>(x + i), simd::load<V>(d + i)));
-    });
+    map_gradient(x, d, d, n, op);
 }
 
 } // namespace typenet::kernels

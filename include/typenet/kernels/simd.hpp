@@ -123,19 +123,9 @@ inline auto reduce_add(const V& v) noexcept {
 
 // --- math used by element-wise layers ------------------------------------------------------
 template <class V>
-inline V max(const V& a, const V& b) noexcept {
-    if constexpr (std::is_arithmetic_v<V>) return a < b ? b : a;
-    else return xsimd::max(a, b);
-}
-template <class V>
 inline V exp(const V& a) noexcept {
     if constexpr (std::is_arithmetic_v<V>) return std::exp(a);
     else return xsimd::exp(a);
-}
-template <class V>
-inline V log(const V& a) noexcept {
-    if constexpr (std::is_arithmetic_v<V>) return std::log(a);
-    else return xsimd::log(a);
 }
 template <class V>
 inline V tanh(const V& a) noexcept {

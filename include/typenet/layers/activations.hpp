@@ -3,7 +3,6 @@
 // fused into the kernel of the dense layer before it. backward(x, y, dy) returns dL/dx given
 // the input x, the output y = forward(x) and dL/dy.
 
-#include <algorithm>
 #include <cstddef>
 
 #include <typenet/core/layer.hpp>
@@ -30,8 +29,7 @@ struct elementwise_layer {
         // d holds the gradient of `out`; dx (if not null) receives that of x.
         static void backward(const T*, T*, const T* x, std::size_t rows, const T*, T* d, T* dx, T*) noexcept {
             if (!dx) return;
-            std::copy(d, d + rows * Width, dx);
-            kernels::map_gradient(x, dx, rows * Width,
+            kernels::map_gradient(x, d, dx, rows * Width,
                                   []<class V>(const V& v, const V& dy) { return Chain::backward(v, dy); });
         }
     };

@@ -94,7 +94,7 @@ history fit(Model& model, const Optimizer& optimizer, const data::Dataset<T>& tr
 
     for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
         const auto start = std::chrono::steady_clock::now();
-        for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[shuffler.below(i)]);
+        shuffle(std::span<std::size_t>(order), shuffler);
 
         double loss_sum = 0;
         std::size_t correct = 0;
