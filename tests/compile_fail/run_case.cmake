@@ -8,7 +8,8 @@ cmake_minimum_required(VERSION 3.20)
 #   // expect-clang: error: <the same for Clang>
 #   // expect: compiles
 # A failing case passes when the compiler fails with exactly one error whose text is the
-# expected one; a "compiles" case passes when compilation succeeds without any error.
+# expected one and the whole diagnostic is at most 10 lines; a "compiles" case passes when
+# compilation succeeds without any error.
 
 include(${CMAKE_CURRENT_LIST_DIR}/compile_flags.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/pop_line.cmake)
@@ -40,9 +41,11 @@ string(REPLACE "’" "'" log "${log}")
 
 set(first_error "")
 set(error_count 0)
+set(line_count 0)
 set(rest "${log}")
 while(NOT rest STREQUAL "")
   typenet_pop_line(rest line)
+  math(EXPR line_count "${line_count} + 1")
   if(line MATCHES ": (fatal )?error:")
     math(EXPR error_count "${error_count} + 1")
   endif()
@@ -77,5 +80,9 @@ if(NOT first_error STREQUAL expected)
 endif()
 if(NOT error_count EQUAL 1)
   fail("expected exactly one error, found ${error_count}")
+endif()
+# The whole diagnostic stays short enough to read at a glance.
+if(line_count GREATER 10)
+  fail("expected at most 10 lines of diagnostics, found ${line_count}")
 endif()
 message(STATUS "${case_name}: ${first_error}")

@@ -2,8 +2,8 @@
 // expect: compiles
 #include <typenet/typenet.hpp>
 
-using Net = typenet::Network<typenet::Input<784>, typenet::Dense<784, 100>, typenet::ReLU, typenet::Dense<100, 10>,
-                             typenet::SoftmaxCrossEntropy>;
-static_assert(Net::parameter_count == 784 * 100 + 100 + 100 * 10 + 10);
+struct Net : typenet::Network<typenet::Input<784>, typenet::Dense<784, 100>, typenet::BatchNorm, typenet::ReLU,
+                             typenet::Dropout<0.5>, typenet::Dense<100, 10>, typenet::SoftmaxCrossEntropy> {};
+static_assert(Net::parameter_count == 784 * 100 + 100 + 2 * 100 + 100 * 10 + 10);
 static_assert(Net::output_width == 10);
 typenet::Model<Net> model;

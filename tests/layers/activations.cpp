@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <vector>
 
-#include <typenet/core/elementwise_chain.hpp>
+#include "../support/pure_chain.hpp"
 #include <typenet/core/rng.hpp>
 #include <typenet/kernels/elementwise.hpp>
 #include <typenet/layers/activations.hpp>
@@ -88,14 +88,14 @@ TEMPLATE_TEST_CASE("an activation's backward is the derivative of its forward (s
 
 TEMPLATE_TEST_CASE("an activation's backward is the derivative of its forward (vector kernels)",
                    "[layers][activations]", typenet::ReLU, typenet::Sigmoid, typenet::Tanh) {
-    check_vector_lengths<typenet::elementwise_chain<TestType>>();
+    check_vector_lengths<typenet::test::pure_chain<TestType>>();
 }
 
 TEMPLATE_TEST_CASE("a chain of activations back-propagates through every link", "[layers][activations]",
-                   (typenet::elementwise_chain<typenet::Tanh, typenet::Sigmoid>),
-                   (typenet::elementwise_chain<typenet::Sigmoid, typenet::Tanh, typenet::Tanh>),
-                   (typenet::elementwise_chain<typenet::ReLU, typenet::Tanh>),
-                   (typenet::elementwise_chain<typenet::Tanh, typenet::ReLU, typenet::Sigmoid>)) {
+                   (typenet::test::pure_chain<typenet::Tanh, typenet::Sigmoid>),
+                   (typenet::test::pure_chain<typenet::Sigmoid, typenet::Tanh, typenet::Tanh>),
+                   (typenet::test::pure_chain<typenet::ReLU, typenet::Tanh>),
+                   (typenet::test::pure_chain<typenet::Tanh, typenet::ReLU, typenet::Sigmoid>)) {
     check_vector_lengths<TestType>();
 }
 

@@ -7,6 +7,7 @@
 #include <typenet/init/initializers.hpp>
 #include <typenet/kernels/simd.hpp>
 #include <typenet/layers/activations.hpp>
+#include <typenet/layers/batch_norm.hpp>
 #include <typenet/layers/dense.hpp>
 #include <typenet/layers/input.hpp>
 #include <typenet/layers/losses.hpp>
@@ -24,7 +25,7 @@ static_assert(Layer<SoftmaxCrossEntropy> && Layer<MeanSquaredError>);
 static_assert(!Layer<int>);
 static_assert(!Layer<He>);
 struct no_shape {
-    static constexpr layer_kind kind = layer_kind::dense;
+    static constexpr layer_kind kind = layer_kind::kernel;
 };
 static_assert(!Layer<no_shape>);
 struct wrong_shape_type {
@@ -36,15 +37,16 @@ static_assert(!Layer<wrong_shape_type>);
 static_assert(IsLoss<SoftmaxCrossEntropy> && IsLoss<MeanSquaredError>);
 static_assert(!IsLoss<Dense<3, 4>> && !IsLoss<ReLU> && !IsLoss<Input<3>> && !IsLoss<int>);
 static_assert(IsInput<Input<3>> && IsInput<Input<1, 28, 28>> && !IsInput<Dense<3, 4>>);
-static_assert(IsDense<Dense<3, 4>> && !IsDense<Tanh>);
+static_assert(IsKernel<Dense<3, 4>> && !IsKernel<Tanh>);
 static_assert(IsElementwise<ReLU> && IsElementwise<Sigmoid> && IsElementwise<Tanh>);
 static_assert(!IsElementwise<Dense<3, 4>> && !IsElementwise<MeanSquaredError>);
 
 static_assert(SoftmaxCrossEntropy::needs_labels && !MeanSquaredError::needs_labels);
 static_assert(detail::required_input<Dense<7, 2>>() == 7);
 static_assert(detail::required_input<Tanh>() == 0);
-static_assert(detail::parameter_count<Tanh>(flat(9)) == 0);
-static_assert(detail::parameter_count<Dense<9, 2>>(flat(9)) == 20);
+static_assert(detail::tensor_values<Tanh, flat(9), true>() == 0);
+static_assert(detail::tensor_values<Dense<9, 2>, flat(9), true>() == 20);
+static_assert(detail::tensor_values<BatchNorm, flat(9), true>() == 18 && detail::tensor_values<BatchNorm, flat(9), false>() == 18);
 
 // --- vector widths ---------------------------------------------------------------------------
 template <class T, std::size_t Width>

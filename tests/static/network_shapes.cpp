@@ -91,7 +91,7 @@ static_assert(std::is_same_v<Tails::layer<5>, MeanSquaredError>);
 // A dense layer's own facts.
 static_assert(Dense<3, 4>::inputs == 3 && Dense<3, 4>::outputs == 4);
 static_assert(Dense<3, 4>::weight_count == 12);
-static_assert(Dense<3, 4>::parameter_count(flat(3)) == 16);
+static_assert(detail::tensor_values<Dense<3, 4>, flat(3), true>() == 16);
 static_assert(Dense<3, 4>::required_input == 3);
 static_assert(std::is_same_v<Dense<3, 4>::initializer, He>);
 

@@ -4,7 +4,9 @@
 // being 1), the layers and the sizes, so the compiler's first error line says what is wrong,
 // e.g. "invalid use of incomplete type 'struct typenet::input_width_mismatch<
 // typenet::at_layer<4>, typenet::Dense<50, 10>, typenet::expects<50>, typenet::got<100>,
-// typenet::from_layer<3, typenet::ReLU> >'". Only the first mistake is reported.
+// typenet::from_layer<3, typenet::ReLU> >'". Only the first mistake is reported. A layer's
+// own rules (a group count that must divide the width...) name their diagnostics in the
+// layer's header, with the holders below.
 
 #include <cstddef>
 
@@ -16,6 +18,8 @@ template <std::size_t Width>
 struct expects {};
 template <std::size_t Width>
 struct got {};
+template <std::size_t Width>
+struct width {};
 template <std::size_t Position, class Layer>
 struct from_layer {};
 template <std::size_t Position, class Layer>
@@ -41,8 +45,8 @@ struct Input_must_be_first_layer_only;
 template <class Position, class Type>
 struct not_a_layer;
 
-namespace detail {
-struct network_is_well_formed {};
-} // namespace detail
+// A layer's sizes (e.g. Dense<0, 10>) must be positive.
+template <class Position, class Layer>
+struct sizes_must_be_positive;
 
 } // namespace typenet

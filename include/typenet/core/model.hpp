@@ -1,7 +1,12 @@
 #pragma once
 // Model<Net, T>: the run-time state of a network. One contiguous, aligned parameter buffer in
-// the layout Net computes, a gradient buffer of the same layout, and a workspace sized for the
-// largest batch seen so far: after the first step at a batch size, a step allocates nothing.
+// the layout Net computes, a gradient buffer of the same layout, a state buffer for untrained
+// values (running statistics), and a workspace sized for the largest batch seen so far: after
+// the first step at a batch size, a step allocates nothing.
+//
+// Passes: `compute_gradients` trains (batch statistics, dropout masks, running statistics
+// advanced); `predict` and `loss` infer (running statistics, no dropout) unless asked for a
+// training pass with the `typenet::training` tag.
 
 #include <algorithm>
 #include <array>
@@ -10,12 +15,17 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include <typenet/core/aligned_buffer.hpp>
+#include <typenet/core/context.hpp>
 #include <typenet/core/elementwise_chain.hpp>
 #include <typenet/core/error.hpp>
+#include <typenet/core/fused_passes.hpp>
+#include <typenet/core/mode.hpp>
 #include <typenet/core/network.hpp>
 #include <typenet/core/rng.hpp>
 #include <typenet/core/targets.hpp>
@@ -24,78 +34,130 @@ namespace typenet {
 
 namespace detail {
 
-template <class Net, std::size_t First, class Seq>
+template <class Net, std::size_t I>
+using slot_of = layer_slot<typename Net::template layer<I>, I, Net::parameter_offsets[I], Net::parameter_counts[I],
+                           Net::state_offsets[I], Net::input_shapes[I].size()>;
+
+template <class Net, mode M, std::size_t First, class Seq>
 struct chain_of;
-template <class Net, std::size_t First, std::size_t... I>
-struct chain_of<Net, First, std::index_sequence<I...>> {
-    using type = elementwise_chain<typename Net::template layer<First + I>...>;
+template <class Net, mode M, std::size_t First, std::size_t... I>
+struct chain_of<Net, M, First, std::index_sequence<I...>> {
+    using type = elementwise_chain<M, slot_of<Net, First + I>...>;
 };
 
-// Compile-time facts about stage S of Net.
-template <class Net, std::size_t S>
+// Compile-time facts about stage S of Net's plan for mode M.
+template <class Net, mode M, std::size_t S>
 struct stage_traits {
-    static constexpr stage info = Net::stages[S];
+    static constexpr stage info = Net::template stages_in<M>[S];
     static constexpr bool is_loss = info.kind == stage_kind::loss;
     static constexpr std::size_t width = Net::output_shapes[info.last].size();
-    static constexpr std::size_t input_width = Net::input_shapes[info.first].size();
-    static constexpr std::size_t parameter_offset = Net::parameter_offsets[info.first];
+    static constexpr shape input_shape = Net::input_shapes[info.first];
+    static constexpr std::size_t input_width = input_shape.size();
     // Whether any layer before this stage has parameters: only then is dL/d(input) needed.
-    static constexpr bool needs_input_gradient = parameter_offset > 0;
+    static constexpr bool needs_input_gradient = Net::parameter_offsets[info.first] > 0;
     using first_layer = typename Net::template layer<info.first>;
-    // A dense stage's chain is what follows the dense layer; otherwise the whole stage.
-    static constexpr std::size_t chain_first = info.kind == stage_kind::dense ? info.first + 1 : info.first;
-    using chain = typename chain_of<Net, chain_first, std::make_index_sequence<info.last + 1 - chain_first>>::type;
+    // A kernel stage's chain is what follows its first layer; otherwise the whole stage.
+    static constexpr std::size_t chain_first = info.kind == stage_kind::kernel ? info.first + 1 : info.first;
+    using chain = typename chain_of<Net, M, chain_first, std::make_index_sequence<info.last + 1 - chain_first>>::type;
 };
 
-template <class Net, class T, std::size_t S, bool IsLoss = stage_traits<Net, S>::is_loss>
+template <class Net, class T, mode M, std::size_t S, stage_kind K = stage_traits<Net, M, S>::info.kind>
 struct stage_runner {
-    using traits = stage_traits<Net, S>;
-    using type = typename traits::first_layer::template stage<T, typename traits::chain, traits::input_width>;
+    using traits = stage_traits<Net, M, S>;
+    using type = typename traits::first_layer::template stage<T, slot_of<Net, traits::info.first>, typename traits::chain,
+                                                              traits::input_shape, M>;
 };
-template <class Net, class T, std::size_t S>
-struct stage_runner<Net, T, S, true> {
+template <class Net, class T, mode M, std::size_t S>
+struct stage_runner<Net, T, M, S, stage_kind::elementwise> {
+    using traits = stage_traits<Net, M, S>;
+    using type = elementwise_stage<T, typename traits::chain, traits::width>;
+};
+template <class Net, class T, mode M, std::size_t S>
+struct stage_runner<Net, T, M, S, stage_kind::loss> {
     using type = void;
 };
 
+template <class R>
+constexpr std::size_t scratch_size_of(std::size_t rows) {
+    if constexpr (requires { R::scratch_size(rows); }) return R::scratch_size(rows);
+    else return 0;
+}
+template <class R>
+constexpr std::size_t saved_size_of(std::size_t rows) {
+    if constexpr (requires { R::saved_size(rows); }) return R::saved_size(rows);
+    else return 0;
+}
+
+template <class Net, class L, std::size_t I, class T>
+void initialize_layer(std::span<T> params, std::span<T> state, rng& g) {
+    if constexpr (requires { L::template initialize<T>(params, state, g); })
+        L::template initialize<T>(params, state, g);
+    else if constexpr (requires { L::template initialize<T>(params, g); })
+        L::template initialize<T>(params, g);
+}
+
 } // namespace detail
 
+// A model of a mistaken network is not defined: its one error names the network's
+// diagnostic type (e.g. Model<input_width_mismatch<at_layer<4>, ...>>).
 template <class Net, class T = float>
-class Model {
+class Model;
+
+template <class Net, class T>
+    requires NetworkType<Net>
+class Model<Net, T> {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "typenet::Model<Net, T> needs T = float or double");
 
 public:
     using network = Net;
     using value_type = T;
     static constexpr std::size_t parameter_count = Net::parameter_count;
+    static constexpr std::size_t state_count = Net::state_count;
     static constexpr std::size_t input_width = Net::input_width;
     static constexpr std::size_t output_width = Net::output_width;
 
-    explicit Model(seed s = seed{0}) : params_(parameter_count), grads_(parameter_count) { initialize(s); }
+    explicit Model(seed s = seed{0}) : params_(parameter_count), grads_(parameter_count), state_(state_count) {
+        initialize(s);
+    }
 
     // A copy shares no workspace with the original: it gets its own on first use.
-    Model(const Model& other) : params_(other.params_), grads_(other.grads_) {}
+    Model(const Model& other)
+        : params_(other.params_), grads_(other.grads_), state_(other.state_), seed_(other.seed_), steps_(other.steps_) {}
     Model& operator=(const Model& other) {
         params_ = other.params_;
         grads_ = other.grads_;
+        state_ = other.state_;
+        seed_ = other.seed_;
+        steps_ = other.steps_;
         return *this;
     }
     Model(Model&&) noexcept = default;
     Model& operator=(Model&&) noexcept = default;
     ~Model() = default;
 
-    // Draws every layer's initial parameters from one stream seeded by s.
+    // Draws every layer's initial parameters from one stream seeded by s, resets the state
+    // (running statistics) and the step count; s also keys the dropout masks.
     void initialize(seed s) {
+        seed_ = s.value;
+        steps_ = 0;
         rng g{s};
-        [&]<std::size_t... I>(std::index_sequence<I...>) { (initialize_layer<I>(g), ...); }(
-            std::make_index_sequence<Net::layer_count>{});
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (detail::initialize_layer<Net, typename Net::template layer<I>, I, T>(
+                 params_.span().subspan(Net::parameter_offsets[I], Net::parameter_counts[I]),
+                 state_.span().subspan(Net::state_offsets[I], Net::state_counts[I]), g),
+             ...);
+        }(std::make_index_sequence<Net::layer_count>{});
     }
 
     std::span<T> parameters() noexcept { return params_.span(); }
     std::span<const T> parameters() const noexcept { return params_.span(); }
     std::span<T> gradients() noexcept { return grads_.span(); }
     std::span<const T> gradients() const noexcept { return grads_.span(); }
+    // Untrained state: running statistics. Optimisers never touch it.
+    std::span<T> state() noexcept { return state_.span(); }
+    std::span<const T> state() const noexcept { return state_.span(); }
 
-    // The parameters (or gradients) of layer I, counting Input as 0.
+    // The parameters (or gradients, or state) of the layer at position I, counting Input as 0.
     template <std::size_t I>
     std::span<T> parameters_of() noexcept {
         return params_.span().subspan(Net::parameter_offsets[I], Net::parameter_counts[I]);
@@ -104,62 +166,100 @@ public:
     std::span<T> gradients_of() noexcept {
         return grads_.span().subspan(Net::parameter_offsets[I], Net::parameter_counts[I]);
     }
+    template <std::size_t I>
+    std::span<T> state_of() noexcept {
+        return state_.span().subspan(Net::state_offsets[I], Net::state_counts[I]);
+    }
+
+    // A tensor by its full name, e.g. "dense_2.weight" or "batch_norm_1.running_mean": layers
+    // are counted per type from 1, as a user counts them, whatever lies between.
+    std::span<T> tensor(std::string_view full_name) { return values(find_tensor(full_name)); }
+    std::span<const T> tensor(std::string_view full_name) const { return values(find_tensor(full_name)); }
+    // The values of one of Net::tensors (in the parameter or the state buffer, by its role).
+    std::span<T> values(const tensor_info& t) noexcept {
+        return (t.trained() ? params_.span() : state_.span()).subspan(t.offset, t.size());
+    }
+    std::span<const T> values(const tensor_info& t) const noexcept {
+        return (t.trained() ? params_.span() : state_.span()).subspan(t.offset, t.size());
+    }
+    // The gradient of a trained tensor.
+    std::span<T> gradient(const tensor_info& t) noexcept { return grads_.span().subspan(t.offset, t.size()); }
+
+    // Training steps taken (compute_gradients calls); it keys the dropout masks.
+    std::uint64_t step_count() const noexcept { return steps_; }
+    void set_step_count(std::uint64_t n) noexcept { steps_ = n; }
+    std::uint64_t seed_value() const noexcept { return seed_; }
 
     // Outputs of the network for `rows` samples (rows x output_width): class probabilities
-    // after SoftmaxCrossEntropy, the raw outputs after MeanSquaredError or with no loss.
-    std::span<const T> predict(const T* x, std::size_t rows) {
-        run_forward(x, rows);
+    // after SoftmaxCrossEntropy, the raw outputs after MeanSquaredError or with no loss. An
+    // inference pass unless `typenet::training` is passed.
+    template <mode M = mode::inference>
+    std::span<const T> predict(const T* x, std::size_t rows, mode_tag<M> = {}) {
+        run_forward<M>(x, rows, false);
         if constexpr (Net::has_loss) {
             using Loss = typename Net::template layer<Net::layer_count - 1>;
-            Loss::template predict<T, output_width>(last_hidden_output(x), rows, predictions_);
+            Loss::template predict<T, output_width>(last_hidden_output<M>(x), rows, predictions_[index<M>]);
         }
-        return {predictions_, rows * output_width};
+        last_pass_ = index<M>;
+        return {predictions_[index<M>], rows * output_width};
     }
-    std::span<const T> predict(std::span<const T> x) { return predict(x.data(), rows_of(x)); }
+    template <mode M = mode::inference>
+    std::span<const T> predict(std::span<const T> x, mode_tag<M> tag = {}) {
+        return predict(x.data(), rows_of(x), tag);
+    }
 
-    // Mean loss over the batch.
-    double loss(const T* x, std::size_t rows, targets<T> t) {
+    // Mean loss over the batch: an inference pass unless `typenet::training` is passed (which
+    // uses batch statistics and the current step's dropout masks, and advances nothing).
+    template <mode M = mode::inference>
+    double loss(const T* x, std::size_t rows, targets<T> t, mode_tag<M> = {}) {
         check_targets(t, rows);
-        run_forward(x, rows);
-        return evaluate_loss(x, rows, t, false);
+        run_forward<M>(x, rows, false);
+        return evaluate_loss<M>(x, rows, t, false);
     }
 
-    // Mean loss over the batch, and its gradient with respect to every parameter, written
-    // (not added) to gradients().
+    // One training step's gradients: the mean loss over the batch in a training pass, and its
+    // gradient with respect to every parameter, written (not added) to gradients(). Advances
+    // the step count (new dropout masks) and the running statistics.
     double compute_gradients(const T* x, std::size_t rows, targets<T> t) {
         check_targets(t, rows);
-        run_forward(x, rows);
-        const double l = evaluate_loss(x, rows, t, true);
+        ++steps_;
+        run_forward<mode::training>(x, rows, true);
+        const double l = evaluate_loss<mode::training>(x, rows, t, true);
         run_backward(x, rows);
         return l;
     }
 
-    // The predictions of the last forward pass (rows x output_width).
-    std::span<const T> predictions() const noexcept { return {predictions_, rows_ * output_width}; }
+    // The predictions of the last pass (rows x output_width).
+    std::span<const T> predictions() const noexcept { return {predictions_[last_pass_], rows_ * output_width}; }
 
 private:
-    static constexpr std::size_t stage_count = Net::stage_count;
-    using stage_indices = std::make_index_sequence<stage_count>;
+    template <mode M>
+    static constexpr std::size_t index = M == mode::training ? 0 : 1;
+    template <mode M>
+    static constexpr std::size_t stage_count = Net::template stages_in<M>.size();
+    template <mode M>
+    static constexpr std::size_t hidden_stages = Net::has_loss ? stage_count<M> - 1 : stage_count<M>;
+    static constexpr std::size_t max_stages = std::max(stage_count<mode::training>, stage_count<mode::inference>);
 
-    // Stages before the loss (all of them when there is none).
-    static constexpr std::size_t hidden_stages = Net::has_loss ? stage_count - 1 : stage_count;
-
-    template <std::size_t S>
-    using traits = detail::stage_traits<Net, S>;
-    template <std::size_t S>
-    using runner = typename detail::stage_runner<Net, T, S>::type;
+    template <mode M, std::size_t S>
+    using traits = detail::stage_traits<Net, M, S>;
+    template <mode M, std::size_t S>
+    using runner = typename detail::stage_runner<Net, T, M, S>::type;
 
     struct stage_buffers {
         T* out = nullptr;
         T* pre = nullptr;
         T* grad = nullptr;
+        T* saved = nullptr;
     };
 
-    template <std::size_t I>
-    void initialize_layer(rng& g) {
-        using L = typename Net::template layer<I>;
-        if constexpr (requires { L::template initialize<T>(std::span<T>{}, g); })
-            L::template initialize<T>(parameters_of<I>(), g);
+    const tensor_info& find_tensor(std::string_view full_name) const {
+        for (const tensor_info& t : Net::tensors)
+            if (t.full_name() == full_name) return t;
+        std::string known;
+        for (const tensor_info& t : Net::tensors) known += (known.empty() ? "" : ", ") + t.full_name();
+        throw error("model: no tensor named \"" + std::string(full_name) + "\"; the network's tensors are: " +
+                    (known.empty() ? std::string("none") : known));
     }
 
     static std::size_t rows_of(std::span<const T> x) {
@@ -194,7 +294,9 @@ private:
     }
 
     // The workspace's layout for `rows` samples, in one place: returns its size, and points the
-    // buffers into `base` when it is not null. Every buffer starts 64-byte aligned.
+    // buffers into `base` when it is not null. Every buffer starts 64-byte aligned. Training and
+    // inference passes have buffers of their own, so one does not overwrite the other's
+    // predictions.
     std::size_t lay_out(std::size_t rows, T* base) noexcept {
         std::size_t at = 0;
         auto take = [&](std::size_t n) {
@@ -202,99 +304,122 @@ private:
             at += (n + 15) / 16 * 16;
             return p;
         };
-        [&]<std::size_t... S>(std::index_sequence<S...>) {
-            (lay_out_stage<S>(rows, take), ...);
-        }(stage_indices{});
-        predictions_ = take(rows * output_width);
         std::size_t scratch = 0;
-        [&]<std::size_t... S>(std::index_sequence<S...>) {
-            ((scratch = std::max(scratch, scratch_of<S>(rows))), ...);
-        }(stage_indices{});
+        lay_out_mode<mode::training>(rows, take, scratch);
+        lay_out_mode<mode::inference>(rows, take, scratch);
         scratch_ = take(scratch);
         return at;
     }
 
-    template <std::size_t S, class Take>
-    void lay_out_stage(std::size_t rows, Take& take) noexcept {
-        if constexpr (!traits<S>::is_loss) {
-            const std::size_t n = rows * traits<S>::width;
-            buffers_[S].out = take(n);
-            buffers_[S].grad = take(n);
-            buffers_[S].pre = runner<S>::stores_pre_activation ? take(n) : buffers_[S].out;
-        }
+    template <mode M, class Take>
+    void lay_out_mode(std::size_t rows, Take& take, std::size_t& scratch) noexcept {
+        [&]<std::size_t... S>(std::index_sequence<S...>) {
+            (lay_out_stage<M, S>(rows, take, scratch), ...);
+        }(std::make_index_sequence<stage_count<M>>{});
+        predictions_[index<M>] = take(rows * output_width);
     }
 
-    template <std::size_t S>
-    static constexpr std::size_t scratch_of(std::size_t rows) {
-        if constexpr (traits<S>::is_loss) return 0;
-        else return runner<S>::scratch_size(rows);
+    template <mode M, std::size_t S, class Take>
+    void lay_out_stage(std::size_t rows, Take& take, std::size_t& scratch) noexcept {
+        if constexpr (!traits<M, S>::is_loss) {
+            using R = runner<M, S>;
+            stage_buffers& b = buffers_[index<M>][S];
+            const std::size_t n = rows * traits<M, S>::width;
+            b.out = take(n);
+            b.grad = M == mode::training ? take(n) : nullptr;
+            b.pre = R::stores_pre ? take(n) : b.out;
+            b.saved = take(detail::saved_size_of<R>(rows));
+            scratch = std::max(scratch, detail::scratch_size_of<R>(rows));
+        }
     }
 
     // Output of the last stage that is not the loss (the network's input if there is none).
+    template <mode M>
     const T* last_hidden_output(const T* x) const noexcept {
-        if constexpr (hidden_stages == 0) return x;
-        else return buffers_[hidden_stages - 1].out;
+        if constexpr (hidden_stages<M> == 0) return x;
+        else return buffers_[index<M>][hidden_stages<M> - 1].out;
     }
 
-    template <std::size_t S>
+    template <mode M, std::size_t S>
     const T* stage_input(const T* x) const noexcept {
         if constexpr (S == 0) return x;
-        else return buffers_[S - 1].out;
+        else return buffers_[index<M>][S - 1].out;
     }
 
-    void run_forward(const T* x, std::size_t rows) {
+    run_context<T> context(bool update_state) noexcept {
+        return {params_.data(), grads_.data(), state_.data(), seed_, steps_, update_state};
+    }
+
+    template <mode M>
+    void run_forward(const T* x, std::size_t rows, bool update_state) {
         if (rows == 0) throw error("model: expected a batch of at least 1 row, found 0");
+        if constexpr (M == mode::training)
+            if (rows < Net::min_training_rows)
+                throw error("model: a training pass of this network needs at least " +
+                            std::to_string(Net::min_training_rows) +
+                            " rows (a layer normalises over the batch), found " + std::to_string(rows));
         reserve(rows);
+        const run_context<T> c = context(update_state);
         [&]<std::size_t... S>(std::index_sequence<S...>) {
-            (forward_stage<S>(x, rows), ...);
-        }(stage_indices{});
+            (forward_stage<M, S>(c, x, rows), ...);
+        }(std::make_index_sequence<stage_count<M>>{});
         if constexpr (!Net::has_loss) {
-            const T* out = last_hidden_output(x);
-            std::copy(out, out + rows * output_width, predictions_);
+            const T* out = last_hidden_output<M>(x);
+            std::copy(out, out + rows * output_width, predictions_[index<M>]);
+        }
+        last_pass_ = index<M>;
+    }
+
+    template <mode M, std::size_t S>
+    void forward_stage(const run_context<T>& c, const T* x, std::size_t rows) noexcept {
+        if constexpr (!traits<M, S>::is_loss) {
+            stage_buffers& b = buffers_[index<M>][S];
+            runner<M, S>::forward(c, stage_input<M, S>(x), rows, b.pre, b.out, b.saved, scratch_);
         }
     }
 
-    template <std::size_t S>
-    void forward_stage(const T* x, std::size_t rows) noexcept {
-        if constexpr (!traits<S>::is_loss)
-            runner<S>::forward(params_.data() + traits<S>::parameter_offset, stage_input<S>(x), rows, buffers_[S].pre,
-                               buffers_[S].out);
-    }
-
+    template <mode M>
     double evaluate_loss(const T* x, std::size_t rows, targets<T> t, bool with_gradient) {
         using Loss = typename Net::template layer<Net::layer_count - 1>;
         T* grad = nullptr;
-        if constexpr (hidden_stages > 0)
-            if (with_gradient) grad = buffers_[hidden_stages - 1].grad;
-        const double sum = Loss::template evaluate<T, output_width>(last_hidden_output(x), rows, t, predictions_, grad);
+        if constexpr (hidden_stages<M> > 0)
+            if (with_gradient) grad = buffers_[index<M>][hidden_stages<M> - 1].grad;
+        const double sum =
+            Loss::template evaluate<T, output_width>(last_hidden_output<M>(x), rows, t, predictions_[index<M>], grad);
         return sum / static_cast<double>(rows);
     }
 
     void run_backward(const T* x, std::size_t rows) noexcept {
+        const run_context<T> c = context(false);
+        constexpr std::size_t n = stage_count<mode::training>;
         [&]<std::size_t... S>(std::index_sequence<S...>) {
-            // Stages in reverse order.
-            (backward_stage<stage_count - 1 - S>(x, rows), ...);
-        }(stage_indices{});
+            (backward_stage<n - 1 - S>(c, x, rows), ...);  // stages in reverse order
+        }(std::make_index_sequence<n>{});
     }
 
     template <std::size_t S>
-    void backward_stage(const T* x, std::size_t rows) noexcept {
-        if constexpr (!traits<S>::is_loss) {
+    void backward_stage(const run_context<T>& c, const T* x, std::size_t rows) noexcept {
+        constexpr mode M = mode::training;
+        if constexpr (!traits<M, S>::is_loss) {
             T* dx = nullptr;
-            if constexpr (traits<S>::needs_input_gradient && S > 0) dx = buffers_[S - 1].grad;
-            runner<S>::backward(params_.data() + traits<S>::parameter_offset, grads_.data() + traits<S>::parameter_offset,
-                                stage_input<S>(x), rows, buffers_[S].pre, buffers_[S].grad, dx, scratch_);
+            if constexpr (traits<M, S>::needs_input_gradient && S > 0) dx = buffers_[0][S - 1].grad;
+            stage_buffers& b = buffers_[0][S];
+            runner<M, S>::backward(c, stage_input<M, S>(x), rows, b.pre, b.grad, dx, b.saved, scratch_);
         }
     }
 
     aligned_buffer<T> params_;
     aligned_buffer<T> grads_;
+    aligned_buffer<T> state_;
     aligned_buffer<T> workspace_;
-    std::array<stage_buffers, stage_count> buffers_{};
-    T* predictions_ = nullptr;
+    std::array<std::array<stage_buffers, max_stages>, 2> buffers_{};
+    std::array<T*, 2> predictions_{};
     T* scratch_ = nullptr;
     std::size_t capacity_ = 0;
     std::size_t rows_ = 0;
+    std::size_t last_pass_ = 0;
+    std::uint64_t seed_ = 0;
+    std::uint64_t steps_ = 0;
 };
 
 } // namespace typenet

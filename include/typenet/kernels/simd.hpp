@@ -132,6 +132,23 @@ inline V tanh(const V& a) noexcept {
     if constexpr (std::is_arithmetic_v<V>) return std::tanh(a);
     else return xsimd::tanh(a);
 }
+template <class V>
+inline V sqrt(const V& a) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) return std::sqrt(a);
+    else return xsimd::sqrt(a);
+}
+// A vector of `lanes<V>` values f(0), f(1), ...: builds a vector lane by lane.
+template <class V, class F>
+inline V generate(F&& f) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) {
+        return f(std::size_t{0});
+    } else {
+        using T = typename V::value_type;
+        alignas(64) T lane[V::size];
+        for (std::size_t i = 0; i < V::size; ++i) lane[i] = f(i);
+        return V::load_aligned(lane);
+    }
+}
 // where(x > 0, a, b)
 template <class V>
 inline V select_positive(const V& x, const V& a, const V& b) noexcept {

@@ -1,43 +1,27 @@
 #pragma once
 // Element-wise activations. Each is described once, on a scalar or SIMD vector V, and runs
-// fused into the kernel of the dense layer before it. backward(x, y, dy) returns dL/dx given
+// fused into the kernel of the layer before it. backward(x, y, dy) returns dL/dx given
 // the input x, the output y = forward(x) and dL/dy.
 
 #include <cstddef>
+#include <string_view>
 
 #include <typenet/core/layer.hpp>
-#include <typenet/kernels/elementwise.hpp>
 #include <typenet/kernels/simd.hpp>
 
 namespace typenet {
 
 namespace detail {
+// What every element-wise activation shares: the kind and an unchanged shape.
 struct elementwise_layer {
     static constexpr layer_kind kind = layer_kind::elementwise;
     static constexpr shape output_shape(shape in) noexcept { return in; }
-
-    // A stage of element-wise layers (Chain) with no dense layer before it to fuse into.
-    template <class T, class Chain, std::size_t Width>
-    struct stage {
-        static constexpr std::size_t width = Width;
-        static constexpr bool stores_pre_activation = false;
-        static constexpr std::size_t scratch_size(std::size_t) noexcept { return 0; }
-
-        static void forward(const T*, const T* x, std::size_t rows, T*, T* out) noexcept {
-            kernels::map(x, out, rows * Width, []<class V>(const V& v) { return Chain::forward(v); });
-        }
-        // d holds the gradient of `out`; dx (if not null) receives that of x.
-        static void backward(const T*, T*, const T* x, std::size_t rows, const T*, T* d, T* dx, T*) noexcept {
-            if (!dx) return;
-            kernels::map_gradient(x, d, dx, rows * Width,
-                                  []<class V>(const V& v, const V& dy) { return Chain::backward(v, dy); });
-        }
-    };
 };
 } // namespace detail
 
 // max(x, 0); its derivative at the kink x = 0 is taken as 0.
 struct ReLU : detail::elementwise_layer {
+    static constexpr std::string_view name = "relu";
     template <class V>
     static V forward(const V& x) noexcept {
         // A select, not max: GCC 12 warns about _mm512_max_ps's undefined pass-through operand.
@@ -51,6 +35,7 @@ struct ReLU : detail::elementwise_layer {
 
 // 1 / (1 + exp(-x)); derivative y (1 - y).
 struct Sigmoid : detail::elementwise_layer {
+    static constexpr std::string_view name = "sigmoid";
     template <class V>
     static V forward(const V& x) noexcept {
         return V(1) / (V(1) + simd::exp(-x));
@@ -63,6 +48,7 @@ struct Sigmoid : detail::elementwise_layer {
 
 // tanh(x); derivative 1 - y^2.
 struct Tanh : detail::elementwise_layer {
+    static constexpr std::string_view name = "tanh";
     template <class V>
     static V forward(const V& x) noexcept {
         return simd::tanh(x);

@@ -1,74 +1,95 @@
 #pragma once
 // Dense<In, Out, Init>: y = x W + b, with W stored In x Out (row k holds input k's weights to
-// every output) followed by the Out biases. Element-wise layers after it run inside its kernel.
+// every output) followed by the Out biases; PyTorch's nn.Linear(In, Out) with its weight
+// transposed. Element-wise layers after it run inside its kernel.
 
+#include <array>
 #include <cstddef>
 #include <span>
+#include <type_traits>
 
+#include <typenet/core/context.hpp>
+#include <typenet/core/diagnostics.hpp>
+#include <typenet/core/fused_passes.hpp>
 #include <typenet/core/layer.hpp>
 #include <typenet/core/rng.hpp>
+#include <typenet/init/initializer.hpp>
 #include <typenet/init/initializers.hpp>
 #include <typenet/kernels/elementwise.hpp>
 #include <typenet/kernels/gemm.hpp>
 
 namespace typenet {
 
+// The third argument of Dense<In, Out, Init> must be an initialiser (He, Xavier, ...), not an
+// activation: `Dense<784, 100, ReLU>` is written `Dense<784, 100>, ReLU`.
+template <class Position, class Layer, class Given>
+struct not_an_initializer;
+
 template <std::size_t In, std::size_t Out, class Init = He>
 struct Dense {
-    static_assert(In > 0 && Out > 0, "typenet::Dense<In, Out> needs positive sizes");
-
-    static constexpr layer_kind kind = layer_kind::dense;
+    static constexpr layer_kind kind = layer_kind::kernel;
+    static constexpr std::string_view name = "dense";
     static constexpr std::size_t inputs = In;
     static constexpr std::size_t outputs = Out;
     static constexpr std::size_t required_input = In;
     static constexpr std::size_t weight_count = In * Out;
     using initializer = Init;
 
-    static constexpr std::size_t parameter_count(shape) noexcept { return In * Out + Out; }
+    template <std::size_t Position, shape>
+    using mistake = std::conditional_t<
+        In == 0 || Out == 0, sizes_must_be_positive<at_layer<Position>, Dense>,
+        std::conditional_t<Initializer<Init>, void, not_an_initializer<at_layer<Position>, Dense, Init>>>;
+
+    static constexpr std::array<tensor_spec, 2> tensors(shape) noexcept {
+        return {tensor_spec{"weight", tensor_role::weight, {In, Out, 1, 1}, 2},
+                tensor_spec{"bias", tensor_role::bias, {Out, 1, 1, 1}, 1}};
+    }
     static constexpr shape output_shape(shape) noexcept { return flat(Out); }
 
     template <class T>
-    static void initialize(std::span<T> params, rng& g) {
-        Init::fill(params.first(weight_count), In, Out, g);
+    static void initialize(std::span<T> params, std::span<T>, rng& g) {
+        if constexpr (Initializer<Init>) Init::fill(params.first(weight_count), In, Out, g);
         for (T& b : params.subspan(weight_count)) b = T(0);
     }
 
     // The fused kernel of this layer and the element-wise layers after it (Epilogue).
-    template <class T, class Epilogue, std::size_t InputWidth>
+    template <class T, class Self, class Epilogue, shape InputShape, mode M>
     struct stage {
-        static_assert(InputWidth == In);
+        static_assert(InputShape.size() == In);
         static constexpr std::size_t width = Out;
-        static constexpr bool stores_pre_activation = !Epilogue::empty;
+        static constexpr bool stores_pre = !Epilogue::empty;
 
         // Room for W^T (backward of the input).
         static constexpr std::size_t scratch_size(std::size_t) noexcept { return In * Out; }
 
         // pre = x W + b (kept for backward when the epilogue is not empty), out = Epilogue(pre).
-        static void forward(const T* params, const T* x, std::size_t rows, T* pre, T* out) noexcept {
-            kernels::gemm<T, Out>(rows, In, x, In, params, params + weight_count,
-                                  [=]<class V>(std::size_t r, std::size_t j, const V& z) {
+        static void forward(const run_context<T>& c, const T* x, std::size_t rows, T* pre, T* out, T*, T*) noexcept {
+            const T* w = Self::params(c);
+            const typename Epilogue::template keys<T> k{c};
+            kernels::gemm<T, Out>(rows, In, x, In, w, w + weight_count,
+                                  [&]<class V>(std::size_t r, std::size_t j, const V& z) {
                                       if constexpr (!Epilogue::empty) simd::store(pre + r * Out + j, z);
-                                      simd::store(out + r * Out + j, Epilogue::forward(z));
+                                      simd::store(out + r * Out + j, Epilogue::forward(c, k, r, j, z));
                                   });
         }
 
-        // d holds the gradient of `out` and is overwritten with that of `pre`; grads receives
-        // this layer's parameter gradients; dx (if not null) the gradient of x.
-        static void backward(const T* params, T* grads, const T* x, std::size_t rows, const T* pre, T* d, T* dx,
+        // d holds the gradient of `out` and is overwritten with that of `pre`; the parameter
+        // gradients go to the gradient buffer; dx (if not null) receives the gradient of x.
+        static void backward(const run_context<T>& c, const T* x, std::size_t rows, const T* pre, T* d, T* dx, T*,
                              T* scratch) noexcept {
-            if constexpr (!Epilogue::empty)
-                kernels::map_gradient(pre, d, rows * Out,
-                                      []<class V>(const V& z, const V& dy) { return Epilogue::backward(z, dy); });
-            kernels::column_sums<T, Out>(d, rows, grads + weight_count);
+            if constexpr (!Epilogue::empty) detail::chain_backward<T, Epilogue, Out>(c, pre, d, d, rows);
+            const T* w = Self::params(c);
+            T* g = Self::grads(c);
+            kernels::column_sums<T, Out>(d, rows, g + weight_count);
             kernels::gemm<T, Out, true>(In, rows, x, In, d, nullptr,
-                                  [=]<class V>(std::size_t k, std::size_t j, const V& g) {
-                                      simd::store(grads + k * Out + j, g);
-                                  });
+                                        [=]<class V>(std::size_t k, std::size_t j, const V& v) {
+                                            simd::store(g + k * Out + j, v);
+                                        });
             if (dx) {
-                kernels::transpose(params, In, Out, scratch);
+                kernels::transpose(w, In, Out, scratch);
                 kernels::gemm<T, In>(rows, Out, d, Out, scratch, nullptr,
-                                     [=]<class V>(std::size_t r, std::size_t k, const V& g) {
-                                         simd::store(dx + r * In + k, g);
+                                     [=]<class V>(std::size_t r, std::size_t k, const V& v) {
+                                         simd::store(dx + r * In + k, v);
                                      });
             }
         }

@@ -1,0 +1,72 @@
+#pragma once
+// What a pass hands to the layers' kernels: the model's buffers, and the seed and step that
+// key the counter-based random numbers. Each layer finds its own tensors at compile-time
+// offsets into these buffers (see `layer_slot`).
+
+#include <cstddef>
+#include <cstdint>
+
+#include <typenet/core/counter_rng.hpp>
+#include <typenet/core/mode.hpp>
+
+namespace typenet {
+
+template <class T>
+struct run_context {
+    const T* params = nullptr;  // the model's parameter buffer
+    T* grads = nullptr;         // its gradient buffer (backward passes)
+    T* state = nullptr;         // its state buffer (running statistics)
+    std::uint64_t seed = 0;     // the model's seed
+    std::uint64_t step = 0;     // the training step (keys dropout masks)
+    bool update_state = false;  // a training forward pass that advances running statistics
+};
+
+// What an element-wise layer with parameters, state or randomness sees for one vector: the
+// element at (row, col) and the lanes after it in the same row.
+template <class T, mode M>
+struct pointwise_context {
+    static constexpr mode pass = M;
+    const T* params;     // this layer's parameters
+    T* grads;            // their gradients (accumulate: several rows add to one parameter)
+    const T* state;      // this layer's state
+    std::uint64_t key;   // this layer's random key for this step
+    std::size_t row;
+    std::size_t col;
+    std::size_t width;   // values per row at this layer
+};
+
+namespace detail {
+
+// A layer placed in a network: its position and where its tensors live.
+template <class L, std::size_t Position, std::size_t ParamOffset, std::size_t ParamCount, std::size_t StateOffset,
+          std::size_t Width>
+struct layer_slot {
+    using layer = L;
+    static constexpr std::size_t position = Position;
+    static constexpr std::size_t parameter_count = ParamCount;
+
+    template <class T>
+    static const T* params(const run_context<T>& c) noexcept {
+        return c.params + ParamOffset;
+    }
+    template <class T>
+    static T* grads(const run_context<T>& c) noexcept {
+        return c.grads ? c.grads + ParamOffset : nullptr;
+    }
+    template <class T>
+    static T* state(const run_context<T>& c) noexcept {
+        return c.state + StateOffset;
+    }
+    template <class T>
+    static std::uint64_t key(const run_context<T>& c) noexcept {
+        return random_key(c.seed, c.step, Position);
+    }
+    template <mode M, class T>
+    static pointwise_context<T, M> at(const run_context<T>& c, std::uint64_t key, std::size_t row, std::size_t col) noexcept {
+        return {params(c), grads(c), state(c), key, row, col, Width};
+    }
+};
+
+} // namespace detail
+
+} // namespace typenet
