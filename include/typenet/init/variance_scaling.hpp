@@ -34,7 +34,7 @@ namespace detail {
 // Standard deviation of a standard normal truncated to [-2, 2]: sqrt(1 - 4 phi(2) / erf(sqrt 2)).
 inline constexpr double truncated_normal_std = 0.87962566103423978;
 
-constexpr double fan(fan_mode mode, std::size_t fan_in, std::size_t fan_out) noexcept {
+constexpr double scaling_fan(fan_mode mode, std::size_t fan_in, std::size_t fan_out) noexcept {
     switch (mode) {
     case fan_mode::in: return static_cast<double>(fan_in);
     case fan_mode::out: return static_cast<double>(fan_out);
@@ -56,7 +56,7 @@ struct VarianceScaling {
     template <class T>
     static void fill(std::span<T> w, std::size_t fan_in, std::size_t fan_out, rng& g) {
         detail::check_weight_count(w.size(), fan_in, fan_out);
-        const double n = detail::fan(Mode, fan_in, fan_out);
+        const double n = detail::scaling_fan(Mode, fan_in, fan_out);
         if constexpr (Dist == distribution::normal) {
             const double s = std::sqrt(Scale.value / n);
             for (T& v : w) v = static_cast<T>(s * g.normal());
