@@ -10,6 +10,7 @@
 #include <new>
 #include <vector>
 
+#include <typenet/typenet.hpp>
 #include <typenet/core/model.hpp>
 #include <typenet/core/network.hpp>
 #include <typenet/core/rng.hpp>
@@ -130,4 +131,7 @@ TEMPLATE_TEST_CASE("a training step allocates nothing after the first at a batch
                                 SoftmaxCrossEntropy>,
                         TestType>(5);
     check_no_allocation<Network<Input<6>, Tanh, Dense<6, 3>, MeanSquaredError>, TestType>(3);
+    check_no_allocation<Network<Input<20>, Dense<20, 24>, BatchNorm, ReLU, Dropout<0.5>, Dense<24, 12>, PReLU,
+                                LayerNorm, Maxout<2>, GroupNorm<3>, Tanh, Dense<6, 4>, Softmax, MeanSquaredError>,
+                        TestType>(4);
 }

@@ -141,3 +141,15 @@ TEST_CASE("an MLP reaches 80% test accuracy on Fashion-MNIST in two epochs", "[t
     INFO("test accuracy " << test.accuracy);
     CHECK(test.accuracy > 0.80);
 }
+
+TEST_CASE("the network typenet is named for reaches 0.86 test accuracy on Fashion-MNIST", "[train][fashion-mnist]") {
+    struct Mlp : tn::Network<tn::Input<784>, tn::Dense<784, 100, tn::He>, tn::BatchNorm, tn::ReLU, tn::Dropout<0.5>,
+                             tn::Dense<100, 10, tn::Xavier>, tn::SoftmaxCrossEntropy> {};
+    auto [train, val] = tn::data::split(tn::data::fashion_mnist::train(), 0.9, tn::seed{1});
+    tn::Model<Mlp> model{tn::seed{42}};
+    const tn::history h =
+        tn::fit(model, tn::SGD{.lr = 0.1}, train, {.epochs = 10, .batch = 64, .validation = val, .progress = nullptr});
+    const tn::evaluation test = tn::evaluate(model, tn::data::fashion_mnist::test());
+    CAPTURE(h.epochs.back().validation_accuracy, test.accuracy);
+    REQUIRE(test.accuracy >= 0.86);
+}

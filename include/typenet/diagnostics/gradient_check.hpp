@@ -2,7 +2,8 @@
 // typenet::gradient_check: compares the gradients a model computes by back-propagation with
 // centred differences of its loss, (L(w + h) - L(w - h)) / 2h, one parameter at a time. It
 // needs no layer-specific code, so it tests every layer (built-in or user-written) against
-// its contract.
+// its contract. The loss is evaluated in a training pass at the step compute_gradients used, so
+// batch statistics are the batch's and every dropout mask is the same in all evaluations.
 //
 // How to read the result (the seeds' rule of thumb for the relative error
 // |a - n| / max(|a|, |n|) in double precision): above 1e-2 the gradient is wrong; near 1e-7
@@ -34,6 +35,10 @@ struct gradient_check_options {
     double step = 1e-6;              // h
     std::size_t max_parameters = 0;  // 0: check all; otherwise a seeded random sample of this many
     std::uint64_t seed = 0;          // chooses the sample
+    // Gradients below this on both sides count as equal: a parameter the loss does not depend
+    // on (a bias just before BatchNorm) has an analytic gradient of 0 and a numeric one of
+    // rounding noise, ~1e-16 / h.
+    double zero = 1e-9;
 };
 
 struct gradient_check_result {
@@ -72,7 +77,8 @@ inline std::vector<std::size_t> parameters_to_check(std::size_t n, std::size_t k
 // given indices. Every parameter is restored to its exact original value afterwards.
 template <class Loss>
 gradient_check_result compare_gradients(std::span<double> params, std::span<const double> analytic,
-                                        const std::vector<std::size_t>& indices, double step, Loss&& loss) {
+                                        const std::vector<std::size_t>& indices, double step, Loss&& loss,
+                                        double zero = 0) {
     gradient_check_result r;
     for (const std::size_t i : indices) {
         const double w = params[i];
@@ -86,7 +92,7 @@ gradient_check_result compare_gradients(std::span<double> params, std::span<cons
         // Divide by the step actually taken: w + h and w - h are rounded to the doubles near w,
         // so up - down differs from 2h, the more so the larger |w| is against h.
         const double numeric = (l_up - l_down) / (up - down);
-        const double err = relative_error(analytic[i], numeric);
+        const double err = std::abs(analytic[i]) < zero && std::abs(numeric) < zero ? 0.0 : relative_error(analytic[i], numeric);
         if (r.checked == 0 || err > r.max_relative_error) {
             r.max_relative_error = err;
             r.worst_index = i;
@@ -120,7 +126,7 @@ gradient_check_result gradient_check(Model<Net, T>& model, const std::type_ident
         const std::vector<double> analytic(model.gradients().begin(), model.gradients().end());
         const auto indices = detail::parameters_to_check(analytic.size(), opts.max_parameters, opts.seed);
         return detail::compare_gradients(model.parameters(), analytic, indices, opts.step,
-                                         [&] { return model.loss(x, rows, t); });
+                                         [&] { return model.loss(x, rows, t, training); }, opts.zero);
     } else {
         return {};
     }
