@@ -32,6 +32,18 @@
 
 namespace typenet {
 
+// One layer's output for a batch (rows x width), from Model::layer_outputs.
+template <class T>
+struct layer_output {
+    std::size_t position;         // in the network (Input is 0)
+    std::string_view type;        // e.g. "dense"
+    std::size_t ordinal;          // counted per type from 1
+    std::size_t width;            // values per row
+    std::vector<T> values;
+
+    std::string name() const { return std::string(type) + "_" + std::to_string(ordinal); }
+};
+
 namespace detail {
 
 template <class Net, std::size_t I>
@@ -229,6 +241,21 @@ public:
         return l;
     }
 
+    // Every layer's output for a batch, as a monitor or a person reads them: element-wise layers
+    // that run fused inside a kernel are computed again one at a time from the stored
+    // pre-activation. An inference pass unless `typenet::training` is passed (then with the
+    // current step's masks; nothing is advanced). Allocates: a diagnostic, not a training step.
+    template <mode M = mode::inference>
+    std::vector<layer_output<T>> layer_outputs(const T* x, std::size_t rows, mode_tag<M> = {}) {
+        run_forward<M>(x, rows, false);
+        std::vector<layer_output<T>> outs;
+        const run_context<T> c = context(false);
+        [&]<std::size_t... S>(std::index_sequence<S...>) {
+            (record_stage<M, S>(c, x, rows, outs), ...);
+        }(std::make_index_sequence<stage_count<M>>{});
+        return outs;
+    }
+
     // The predictions of the last pass (rows x output_width).
     std::span<const T> predictions() const noexcept { return {predictions_[last_pass_], rows_ * output_width}; }
 
@@ -376,6 +403,53 @@ private:
             stage_buffers& b = buffers_[index<M>][S];
             runner<M, S>::forward(c, stage_input<M, S>(x), rows, b.pre, b.out, b.saved, scratch_);
         }
+    }
+
+    template <mode M, std::size_t S>
+    void record_stage(const run_context<T>& c, const T* x, std::size_t rows, std::vector<layer_output<T>>& outs) {
+        using tr = traits<M, S>;
+        auto add = [&](std::size_t position, const T* values) {
+            const std::size_t w = Net::output_shapes[position].size();
+            outs.push_back({position, layer_name_at(position), ordinal_at(position), w,
+                            std::vector<T>(values, values + rows * w)});
+        };
+        if constexpr (tr::is_loss) {
+            using Loss = typename Net::template layer<Net::layer_count - 1>;
+            Loss::template predict<T, output_width>(last_hidden_output<M>(x), rows, predictions_[index<M>]);
+            add(tr::info.first, predictions_[index<M>]);
+        } else {
+            const stage_buffers& b = buffers_[index<M>][S];
+            const T* prev = stage_input<M, S>(x);
+            if constexpr (tr::info.kind == stage_kind::kernel) {
+                prev = b.pre;
+                add(tr::info.first, prev);
+            }
+            [&]<std::size_t... I>(std::index_sequence<I...>) {
+                (
+                    [&] {
+                        constexpr std::size_t position = tr::chain_first + I;
+                        constexpr std::size_t w = Net::output_shapes[position].size();
+                        std::vector<T> next(rows * w);
+                        detail::chain_forward<T, elementwise_chain<M, detail::slot_of<Net, position>>, w>(c, prev, next.data(),
+                                                                                                         rows);
+                        add(position, next.data());
+                        prev = outs.back().values.data();
+                    }(),
+                    ...);
+            }(std::make_index_sequence<tr::info.last + 1 - tr::chain_first>{});
+        }
+    }
+
+    static std::string_view layer_name_at(std::size_t position) noexcept {
+        constexpr auto names = []<std::size_t... I>(std::index_sequence<I...>) {
+            return std::array<std::string_view, Net::layer_count>{detail::layer_name<typename Net::template layer<I>>()...};
+        }(std::make_index_sequence<Net::layer_count>{});
+        return names[position];
+    }
+    static std::size_t ordinal_at(std::size_t position) noexcept {
+        std::size_t n = 1;
+        for (std::size_t j = 1; j < position; ++j) n += layer_name_at(j) == layer_name_at(position);
+        return n;
     }
 
     template <mode M>

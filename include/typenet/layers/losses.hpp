@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <string_view>
 
 #include <typenet/core/layer.hpp>
 #include <typenet/core/targets.hpp>
@@ -16,6 +17,7 @@ namespace typenet {
 // gradient is p - y. Predictions are the class probabilities.
 struct SoftmaxCrossEntropy {
     static constexpr layer_kind kind = layer_kind::loss;
+    static constexpr std::string_view name = "softmax_cross_entropy";
     static constexpr bool needs_labels = true;
     static constexpr shape output_shape(shape in) noexcept { return in; }
 
@@ -33,6 +35,7 @@ struct SoftmaxCrossEntropy {
 // L = 1/(2n) sum ||a - y||^2, gradient (a - y)/n. Predictions are the outputs themselves.
 struct MeanSquaredError {
     static constexpr layer_kind kind = layer_kind::loss;
+    static constexpr std::string_view name = "mean_squared_error";
     static constexpr bool needs_labels = false;
     static constexpr shape output_shape(shape in) noexcept { return in; }
 
