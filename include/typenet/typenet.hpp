@@ -2,6 +2,7 @@
 // typenet: neural networks written as types. This umbrella header brings in the whole library.
 
 #include <typenet/core/error.hpp>
+#include <typenet/core/loss.hpp>
 #include <typenet/core/model.hpp>
 #include <typenet/core/network.hpp>
 #include <typenet/core/rng.hpp>
