@@ -4,6 +4,7 @@
 #include <typenet/core/diagnostics.hpp>
 #include <typenet/core/error.hpp>
 #include <typenet/core/mode.hpp>
+#include <typenet/core/loss.hpp>
 #include <typenet/core/model.hpp>
 #include <typenet/core/network.hpp>
 #include <typenet/core/rng.hpp>

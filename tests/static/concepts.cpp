@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include <typenet/core/layer.hpp>
+#include <typenet/core/loss.hpp>
 #include <typenet/init/initializers.hpp>
 #include <typenet/kernels/simd.hpp>
 #include <typenet/layers/activations.hpp>
@@ -34,14 +35,21 @@ struct wrong_shape_type {
 };
 static_assert(!Layer<wrong_shape_type>);
 
-static_assert(IsLoss<SoftmaxCrossEntropy> && IsLoss<MeanSquaredError>);
+static_assert(IsLoss<SoftmaxCrossEntropy> && IsLoss<MeanSquaredError> && IsLoss<SigmoidCrossEntropy>);
+static_assert(IsLoss<MulticlassHinge> && IsLoss<MeanAbsoluteError> && IsLoss<Huber<>> && IsLoss<Huber<0.5>>);
 static_assert(!IsLoss<Dense<3, 4>> && !IsLoss<ReLU> && !IsLoss<Input<3>> && !IsLoss<int>);
 static_assert(IsInput<Input<3>> && IsInput<Input<1, 28, 28>> && !IsInput<Dense<3, 4>>);
 static_assert(IsKernel<Dense<3, 4>> && !IsKernel<Tanh>);
 static_assert(IsElementwise<ReLU> && IsElementwise<Sigmoid> && IsElementwise<Tanh>);
 static_assert(!IsElementwise<Dense<3, 4>> && !IsElementwise<MeanSquaredError>);
 
-static_assert(SoftmaxCrossEntropy::needs_labels && !MeanSquaredError::needs_labels);
+static_assert(SoftmaxCrossEntropy::takes == target_kind::labels && MeanSquaredError::takes == target_kind::values);
+static_assert(MulticlassHinge::takes == target_kind::labels && SigmoidCrossEntropy::takes == target_kind::labels_or_values);
+static_assert(MeanAbsoluteError::takes == target_kind::values && Huber<>::takes == target_kind::values);
+static_assert(Huber<>::delta == 1.0 && Huber<0.25>::delta == 0.25);
+// Labels a loss accepts: the output width, but 0 and 1 for a single sigmoid output.
+static_assert(detail::label_count<SoftmaxCrossEntropy>(10) == 10 && detail::label_count<MulticlassHinge>(3) == 3);
+static_assert(detail::label_count<SigmoidCrossEntropy>(1) == 2 && detail::label_count<SigmoidCrossEntropy>(5) == 5);
 static_assert(detail::required_input<Dense<7, 2>>() == 7);
 static_assert(detail::required_input<Tanh>() == 0);
 static_assert(detail::tensor_values<Tanh, flat(9), true>() == 0);

@@ -25,6 +25,7 @@
 #include <typenet/core/elementwise_chain.hpp>
 #include <typenet/core/error.hpp>
 #include <typenet/core/fused_passes.hpp>
+#include <typenet/core/loss.hpp>
 #include <typenet/core/mode.hpp>
 #include <typenet/core/network.hpp>
 #include <typenet/core/rng.hpp>
@@ -298,16 +299,7 @@ private:
 
     void check_targets(targets<T> t, std::size_t rows) const {
         static_assert(Net::has_loss, "typenet::Model: loss and gradients need a loss as the last layer");
-        using Loss = typename Net::template layer<Net::layer_count - 1>;
-        if constexpr (Loss::needs_labels) {
-            if (!t.labels) throw error("model: the loss needs class labels, found none");
-            for (std::size_t r = 0; r < rows; ++r)
-                if (t.labels[r] >= output_width)
-                    throw error("model: expected labels below " + std::to_string(output_width) + ", found " +
-                                std::to_string(t.labels[r]) + " at row " + std::to_string(r));
-        } else {
-            if (!t.values) throw error("model: the loss needs target values, found none");
-        }
+        if constexpr (Net::has_loss) detail::check_targets<detail::loss_of<Net>>(t, rows, output_width);
     }
 
     // Lays out the workspace for `rows` samples; grows (allocates) only for a larger batch.

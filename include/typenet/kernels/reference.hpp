@@ -2,6 +2,7 @@
 // Plain scalar versions of every kernel, written for clarity: the tests compare the vector
 // kernels against these for float and double and for widths with tails.
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -70,6 +71,79 @@ double squared_error(const T* a, const T* y, std::size_t n, T* grad, T grad_scal
         const double d = double(a[i]) - double(y[i]);
         loss += d * d / 2;
         if (grad) grad[i] = T(d * double(grad_scale));
+    }
+    return loss;
+}
+
+// For each value: p = sigmoid(z), loss max(z, 0) - z y + log(1 + exp(-|z|)) (the stable form
+// of -y log p - (1 - y) log(1 - p)), grad (p - y) * grad_scale. y is the label (width 1) or
+// the label's one-hot row when labels is not null, else the row of values.
+template <class T>
+double sigmoid_cross_entropy(const T* z, const std::uint32_t* labels, const T* values, std::size_t rows,
+                             std::size_t width, T* p, T* grad, T grad_scale) {
+    double loss = 0;
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t j = 0; j < width; ++j) {
+            const std::size_t i = r * width + j;
+            double y = 0;
+            if (labels) y = width == 1 ? double(labels[r]) : double(labels[r] == j);
+            else if (values) y = double(values[i]);
+            const double x = double(z[i]);
+            const double pj = x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x));
+            p[i] = T(pj);
+            loss += std::max(x, 0.0) - x * y + std::log1p(std::exp(-std::abs(x)));
+            if (grad) grad[i] = T((pj - y) * double(grad_scale));
+        }
+    return loss;
+}
+
+// Sum over rows of sum_{j != label} max(0, s_j - s_label + 1); grad: grad_scale where that
+// margin is positive, minus grad_scale times their number at the label.
+template <class T>
+double multiclass_hinge(const T* s, const std::uint32_t* labels, std::size_t rows, std::size_t classes, T* grad,
+                        T grad_scale) {
+    double loss = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+        const std::size_t y = labels[r];
+        std::size_t active = 0;
+        for (std::size_t j = 0; j < classes; ++j) {
+            if (grad) grad[r * classes + j] = T(0);
+            if (j == y) continue;
+            const T margin = (s[r * classes + j] - s[r * classes + y]) + T(1);
+            if (margin > 0) {
+                loss += double(margin);
+                ++active;
+                if (grad) grad[r * classes + j] = grad_scale;
+            }
+        }
+        if (grad) grad[r * classes + y] = -T(active) * grad_scale;
+    }
+    return loss;
+}
+
+// Sum of |a - y|; grad sign(a - y) * grad_scale, 0 where a = y.
+template <class T>
+double absolute_error(const T* a, const T* y, std::size_t n, T* grad, T grad_scale) {
+    double loss = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double d = double(a[i]) - double(y[i]);
+        loss += std::abs(d);
+        if (grad) grad[i] = T((d > 0 ? 1.0 : d < 0 ? -1.0 : 0.0) * double(grad_scale));
+    }
+    return loss;
+}
+
+// Sum of the Huber function of a - y: d^2 / 2 for |d| <= delta, delta (|d| - delta / 2)
+// beyond; grad: d, or delta sign(d), times grad_scale.
+template <class T>
+double huber(const T* a, const T* y, std::size_t n, T delta, T* grad, T grad_scale) {
+    double loss = 0;
+    const double h = double(delta);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double d = double(a[i]) - double(y[i]);
+        const bool quadratic = std::abs(d) <= h;
+        loss += quadratic ? d * d / 2 : h * (std::abs(d) - h / 2);
+        if (grad) grad[i] = T((quadratic ? d : d > 0 ? h : -h) * double(grad_scale));
     }
     return loss;
 }

@@ -156,4 +156,24 @@ inline V select_positive(const V& x, const V& a, const V& b) noexcept {
     else return xsimd::select(x > V(0), a, b);
 }
 
+// --- used by the losses ----------------------------------------------------------------------
+// where(condition, a, b): the condition is a comparison of two V (a bool for scalars, a mask
+// for batches).
+template <class C, class V>
+inline V select(const C& condition, const V& a, const V& b) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) return condition ? a : b;
+    else return xsimd::select(condition, a, b);
+}
+template <class V>
+inline V abs(const V& a) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) return std::abs(a);
+    else return xsimd::abs(a);
+}
+// log(1 + a), exact for small a where log(1 + a) would round 1 + a first.
+template <class V>
+inline V log1p(const V& a) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) return std::log1p(a);
+    else return xsimd::log1p(a);
+}
+
 } // namespace typenet::simd

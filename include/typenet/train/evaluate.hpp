@@ -7,6 +7,7 @@
 #include <string>
 
 #include <typenet/core/error.hpp>
+#include <typenet/core/loss.hpp>
 #include <typenet/core/targets.hpp>
 #include <typenet/data/dataset.hpp>
 #include <typenet/train/metrics.hpp>
@@ -15,21 +16,26 @@ namespace typenet {
 
 struct evaluation {
     double loss = 0;       // mean loss per sample
-    double accuracy = 0;   // fraction whose largest output is the labelled class (NaN without labels)
+    double accuracy = 0;   // fraction predicted correctly: by default the largest output is the labelled
+                           // class; a loss may say otherwise (docs/losses.md). NaN when not measured
     std::size_t samples = 0;
 };
 
 namespace detail {
-// Throws unless `d` fits `Model`: same input width, labels within the output width.
+// Throws unless `d` fits `Model`: same input width, labels within what the loss takes.
 template <class Model, class T>
 void check_dataset_fits(const data::Dataset<T>& d, const char* what) {
     d.validate();
     if (d.width != Model::input_width)
         throw error(std::string(what) + ": expected samples of width " + std::to_string(Model::input_width) +
                     ", found " + std::to_string(d.width));
-    if (!d.labels.empty() && d.classes > Model::output_width)
-        throw error(std::string(what) + ": expected at most " + std::to_string(Model::output_width) +
-                    " classes (the network's output width), found " + std::to_string(d.classes));
+    constexpr std::size_t classes = label_count<loss_of<typename Model::network>>(Model::output_width);
+    if (!d.labels.empty() && d.classes > classes)
+        throw error(std::string(what) + ": expected at most " + std::to_string(classes) +
+                    (classes == Model::output_width ? std::string(" classes (the network's output width), found ")
+                                                    : " classes (the loss's labels at output width " +
+                                                          std::to_string(Model::output_width) + "), found ") +
+                    std::to_string(d.classes));
     if (d.target_width != 0 && d.target_width != Model::output_width)
         throw error(std::string(what) + ": expected targets of width " + std::to_string(Model::output_width) +
                     ", found " + std::to_string(d.target_width));
@@ -43,16 +49,19 @@ evaluation evaluate(Model& model, const data::Dataset<T>& d, std::size_t batch =
     evaluation e;
     std::size_t correct = 0;
     const bool labelled = !d.labels.empty();
+    using Loss = detail::loss_of<typename Model::network>;
+    constexpr std::size_t width = Model::output_width;
+    const bool measured = detail::measures_accuracy<Loss, T, width>(labelled);
     for (std::size_t start = 0; start < d.size(); start += batch) {
         const std::size_t rows = std::min(batch, d.size() - start);
         const targets<T> t{labelled ? d.labels.data() + start : nullptr,
                            d.target_width ? d.target_row(start) : nullptr};
         e.loss += model.loss(d.row(start), rows, t) * static_cast<double>(rows);
-        if (labelled) correct += count_correct(model.predictions().data(), rows, Model::output_width, t.labels);
+        if (measured) correct += detail::count_correct<Loss, T, width>(model.predictions().data(), rows, t);
     }
     e.samples = d.size();
     e.loss /= static_cast<double>(e.samples);
-    e.accuracy = labelled ? static_cast<double>(correct) / static_cast<double>(e.samples)
+    e.accuracy = measured ? static_cast<double>(correct) / static_cast<double>(e.samples)
                           : std::numeric_limits<double>::quiet_NaN();
     return e;
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <typenet/core/error.hpp>
+#include <typenet/core/loss.hpp>
 #include <typenet/core/rng.hpp>
 #include <typenet/data/dataset.hpp>
 #include <typenet/train/batcher.hpp>
@@ -85,7 +86,9 @@ history fit(Model& model, const Optimizer& optimizer, const data::Dataset<T>& tr
     if (options.batch == 0) throw error("fit: expected a batch size of at least 1, found 0");
 
     const std::size_t n = train.size();
-    const bool labelled = !train.labels.empty();
+    using Loss = detail::loss_of<typename Model::network>;
+    constexpr std::size_t width = Model::output_width;
+    const bool measured = detail::measures_accuracy<Loss, T, width>(!train.labels.empty());
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), std::size_t{0});
     rng shuffler{options.shuffle};
@@ -108,13 +111,14 @@ history fit(Model& model, const Optimizer& optimizer, const data::Dataset<T>& tr
                             " (a learning rate too high is the usual cause)");
             optimizer.step(model);
             loss_sum += loss * static_cast<double>(rows);
-            if (labelled) correct += count_correct(model.predictions().data(), rows, Model::output_width, batch.labels());
+            if (measured)
+                correct += detail::count_correct<Loss, T, width>(model.predictions().data(), rows, batch.batch_targets());
         }
 
         epoch_record r;
         r.epoch = epoch;
         r.train_loss = loss_sum / static_cast<double>(n);
-        if (labelled) r.train_accuracy = static_cast<double>(correct) / static_cast<double>(n);
+        if (measured) r.train_accuracy = static_cast<double>(correct) / static_cast<double>(n);
         if (options.validation) {
             const evaluation v = evaluate(model, *options.validation);
             r.validation_loss = v.loss;
