@@ -84,8 +84,6 @@ struct BatchNormalization {
         static constexpr bool stores_pre = !Epilogue::empty;
         // Kept from forward to backward: the batch's mean and 1 / sqrt(var + eps) per feature.
         static constexpr std::size_t saved_size(std::size_t) noexcept { return 2 * W; }
-        // The backward pass's sums over the batch.
-        static constexpr std::size_t scratch_size(std::size_t) noexcept { return 2 * W; }
 
         static void forward(const run_context<T>& c, const T* x, std::size_t rows, T* pre, T* out, T* saved,
                             T*) noexcept {
@@ -130,12 +128,13 @@ struct BatchNormalization {
         // dx = gamma * inv / n * (n g - sum g - xhat * sum(g xhat)), g the gradient of the
         // normalised output (after the epilogue's prologue); dgamma = sum(g xhat), dbeta = sum g.
         static void backward(const run_context<T>& c, const T* x, std::size_t rows, const T* pre, T* d, T* dx,
-                             T* saved, T* scratch) noexcept {
+                             T* saved, T*) noexcept {
             if constexpr (!Epilogue::empty) detail::chain_backward<T, Epilogue, W>(c, pre, d, d, rows);
             const T* mean = saved;
             const T* inv = saved + W;
-            T* sum_g = scratch;
-            T* sum_gx = scratch + W;
+            // The sums are the scale's and the shift's gradients themselves.
+            T* sum_gx = Self::grads(c);
+            T* sum_g = sum_gx + W;
             for_columns([&]<class V>(std::size_t j) {
                 V sg = V(T(0)), sgx = V(T(0));
                 const V m = simd::load<V>(mean + j), s = simd::load<V>(inv + j);
@@ -147,9 +146,6 @@ struct BatchNormalization {
                 simd::store(sum_g + j, sg);
                 simd::store(sum_gx + j, sgx);
             });
-            T* grads = Self::grads(c);
-            std::copy(sum_gx, sum_gx + W, grads);
-            std::copy(sum_g, sum_g + W, grads + W);
             if (!dx) return;
             const T* gamma = Self::params(c);
             const T n = T(rows);
@@ -171,7 +167,6 @@ struct BatchNormalization {
             kernels::for_each_vector<T>(W, f);
         }
     };
-
 };
 
 using BatchNorm = BatchNormalization<>;
