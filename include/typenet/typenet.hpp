@@ -2,6 +2,7 @@
 // typenet: neural networks written as types. This umbrella header brings in the whole library.
 
 #include <typenet/core/error.hpp>
+#include <typenet/core/expression.hpp>
 #include <typenet/core/model.hpp>
 #include <typenet/core/network.hpp>
 #include <typenet/core/rng.hpp>
@@ -14,6 +15,7 @@
 #include <typenet/init/initializers.hpp>
 #include <typenet/layers/activations.hpp>
 #include <typenet/layers/dense.hpp>
+#include <typenet/layers/expression.hpp>
 #include <typenet/layers/input.hpp>
 #include <typenet/layers/losses.hpp>
 #include <typenet/optim/sgd.hpp>
