@@ -1,7 +1,7 @@
-// Activation<expr>: each expression's forward against the same formula written here in plain
-// double, its backward (derived by the library) against centred differences of its forward, on
-// scalars and vectors of every tail width; against the built-in activations it can spell; at
-// its kinks; as a stage of its own; and inside networks under typenet::gradient_check.
+// Activation<expr>: each expression's forward against the same formula written in plain double
+// (expression_cases.hpp), its backward (derived by the library) against centred differences of
+// its forward, on scalars and vectors of every tail width; against the built-in activations it
+// can spell; at its kinks; and as a stage of its own. Inside networks: expression_gradients.cpp.
 
 #include <catch2/catch.hpp>
 
@@ -19,92 +19,14 @@
 
 #include "../support/activation_checks.hpp"
 #include "../support/test_values.hpp"
+#include "expression_cases.hpp"
 
 namespace {
 
 namespace test = typenet::test;
 namespace kernels = typenet::kernels;
 using typenet::Activation;
-
-namespace cases {
-using namespace typenet::expr;
-
-struct swish {
-    using layer = Activation<x * sigmoid(x)>;
-    static double reference(double v) { return v / (1 + std::exp(-v)); }
-    static constexpr test::domain sampled{.lo = -8, .hi = 8};
-};
-struct mish {
-    using layer = Activation<x * tanh(log(1.0 + exp(x)))>;
-    static double reference(double v) { return v * std::tanh(std::log1p(std::exp(v))); }
-    static constexpr test::domain sampled{.lo = -6, .hi = 6};
-};
-struct softplus {
-    using layer = Activation<log(1 + exp(x))>;
-    static double reference(double v) { return std::log1p(std::exp(v)); }
-    static constexpr test::domain sampled{.lo = -6, .hi = 6};
-};
-struct square {
-    using layer = Activation<x * x>;
-    static double reference(double v) { return v * v; }
-    static constexpr test::domain sampled{};
-};
-struct lorentzian {
-    using layer = Activation<1 / (1 + x * x)>;
-    static double reference(double v) { return 1 / (1 + v * v); }
-    static constexpr test::domain sampled{};
-};
-struct shifted_relu {
-    using layer = Activation<max(x, 0.0) * 2 - 1>;
-    static double reference(double v) { return v > 0 ? 2 * v - 1 : -1.0; }
-    static constexpr test::domain sampled{.kinks = {0}};
-};
-struct absolute {
-    using layer = Activation<abs(x)>;
-    static double reference(double v) { return std::fabs(v); }
-    static constexpr test::domain sampled{.kinks = {0}};
-};
-struct hyperbola {
-    using layer = Activation<sqrt(x * x + 1)>;
-    static double reference(double v) { return std::sqrt(v * v + 1); }
-    static constexpr test::domain sampled{};
-};
-// Negation, min with a constant, division by a constant, a function of a function.
-struct mixed {
-    using layer = Activation<-min(x, 0.5) / 4 + 3 * exp(-x * x)>;
-    static double reference(double v) { return -std::min(v, 0.5) / 4 + 3 * std::exp(-v * v); }
-    static constexpr test::domain sampled{.kinks = {0.5}};
-};
-// A quotient of two expressions of x.
-struct rational {
-    using layer = Activation<(x - 1) / (x * x + 2)>;
-    static double reference(double v) { return (v - 1) / (v * v + 2); }
-    static constexpr test::domain sampled{};
-};
-// where: the branch not taken may be NaN (log of a negative number) without harm.
-struct log_above_one {
-    using layer = Activation<where(x >= 1, log(x), x - 1)>;
-    static double reference(double v) { return v >= 1 ? std::log(v) : v - 1; }
-    static constexpr test::domain sampled{.lo = -3, .hi = 5, .kinks = {1}};
-};
-struct tanh_minus_line {
-    using layer = Activation<tanh(2 * x) - x / 2>;
-    static double reference(double v) { return std::tanh(2 * v) - v / 2; }
-    static constexpr test::domain sampled{};
-};
-// max of two expressions of x, and min with the constant first.
-struct leaky_max {
-    using layer = Activation<max(x, 0.1 * x)>;
-    static double reference(double v) { return std::max(v, 0.1 * v); }
-    static constexpr test::domain sampled{.kinks = {0}};
-};
-struct clipped {
-    using layer = Activation<min(1.0, x)>;
-    static double reference(double v) { return std::min(1.0, v); }
-    static constexpr test::domain sampled{.kinks = {1}};
-};
-
-} // namespace cases
+namespace cases = expression_test::cases;
 
 } // namespace
 
@@ -120,12 +42,6 @@ TEMPLATE_TEST_CASE("an expression's forward is its formula and its backward the 
                    cases::lorentzian, cases::shifted_relu, cases::absolute, cases::hyperbola, cases::mixed,
                    cases::rational, cases::log_above_one, cases::tanh_minus_line, cases::leaky_max, cases::clipped) {
     test::check_vectors<typename TestType::layer>(TestType::reference, TestType::sampled);
-}
-
-TEMPLATE_TEST_CASE("an expression's gradients inside networks", "[layers][expression][gradients]", cases::swish,
-                   cases::mish, cases::softplus, cases::square, cases::lorentzian, cases::shifted_relu,
-                   cases::absolute, cases::hyperbola, cases::rational, cases::log_above_one) {
-    test::require_gradients_in_networks<typename TestType::layer>(31, TestType::sampled);
 }
 
 namespace {
