@@ -1,8 +1,8 @@
 // Activation<x * sigmoid(x)> against the same Swish written by hand as an element-wise layer:
 // a training step of a 784-100-10 MLP with each (batch 64), and the element-wise pass alone
 // (forward then backward over the 64 x 100 hidden values). The two variants are registered
-// alternately, several rounds, so that both see the same load on a shared machine; the
-// summary compares their medians.
+// in alternating order, several rounds, so that both see the same load on a shared machine;
+// the summary compares their medians.
 
 #include <algorithm>
 #include <cmath>
@@ -156,18 +156,21 @@ void register_activation_benchmarks() {
         std::snprintf(s, sizeof s, "%.*s/%s/%zu", static_cast<int>(workload.size()), workload.data(), variant, size);
         return std::string(s);
     };
-    for (int round = 0; round < comparison_rounds; ++round) {
-        benchmark::RegisterBenchmark(name(swish_step_workload, "expression", train_batch).c_str(),
-                                     swish_step<ExpressionSwish>);
-        benchmark::RegisterBenchmark(name(swish_step_workload, "hand_written", train_batch).c_str(),
-                                     swish_step<HandSwish>);
-    }
-    for (int round = 0; round < comparison_rounds; ++round) {
-        benchmark::RegisterBenchmark(name(swish_pass_workload, "expression", train_batch * hidden).c_str(),
-                                     swish_pass<ExpressionSwish>);
-        benchmark::RegisterBenchmark(name(swish_pass_workload, "hand_written", train_batch * hidden).c_str(),
-                                     swish_pass<HandSwish>);
-    }
+    // Many short rounds, alternating which of the two runs first, so that neither always follows
+    // the other and both see the same load.
+    constexpr double round_time = 0.2;  // seconds per run
+    auto register_pair = [&](std::string_view workload, std::size_t size, auto expression, auto hand) {
+        for (int round = 0; round < comparison_rounds; ++round) {
+            auto run = [&](const char* variant, auto f) {
+                benchmark::RegisterBenchmark(name(workload, variant, size).c_str(), f)->MinTime(round_time);
+            };
+            if (round % 2 == 0) run("expression", expression);
+            run("hand_written", hand);
+            if (round % 2 == 1) run("expression", expression);
+        }
+    };
+    register_pair(swish_step_workload, train_batch, swish_step<ExpressionSwish>, swish_step<HandSwish>);
+    register_pair(swish_pass_workload, train_batch * hidden, swish_pass<ExpressionSwish>, swish_pass<HandSwish>);
 }
 
 } // namespace bench

@@ -13,7 +13,7 @@ inline constexpr std::string_view peak_workload = "peak_fma";
 inline constexpr std::string_view swish_step_workload = "swish_step";
 inline constexpr std::string_view swish_pass_workload = "swish_pass";
 // How many times each of the two is registered, alternately, for the medians.
-inline constexpr int comparison_rounds = 7;
+inline constexpr int comparison_rounds = 20;
 
 // Runs one training step (then a second) and one prediction with every variant from the same
 // parameters and exits with a message unless their losses, updates and probabilities agree.

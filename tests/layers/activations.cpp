@@ -100,7 +100,8 @@ TEMPLATE_TEST_CASE("a chain of activations back-propagates through every link", 
                    (typenet::elementwise_chain<typenet::Sigmoid, typenet::Tanh, typenet::Tanh>),
                    (typenet::elementwise_chain<typenet::ReLU, typenet::Tanh>),
                    (typenet::elementwise_chain<typenet::Tanh, typenet::ReLU, typenet::Sigmoid>),
-                   (typenet::elementwise_chain<typenet::ELU<>, typenet::LeakyReLU<0.1>, typenet::Identity, typenet::Tanh>)) {
+                   (typenet::elementwise_chain<typenet::ELU<>, typenet::LeakyReLU<0.1>, typenet::Identity,
+                                               typenet::Tanh>)) {
     check_vector_lengths<TestType>();
 }
 

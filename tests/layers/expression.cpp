@@ -33,14 +33,16 @@ namespace cases = expression_test::cases;
 TEMPLATE_TEST_CASE("an expression's forward is its formula and its backward the derivative (scalar)",
                    "[layers][expression]", cases::swish, cases::mish, cases::softplus, cases::square,
                    cases::lorentzian, cases::shifted_relu, cases::absolute, cases::hyperbola, cases::mixed,
-                   cases::rational, cases::log_above_one, cases::tanh_minus_line, cases::leaky_max, cases::clipped) {
+                   cases::rational, cases::log_above_one, cases::tanh_minus_line, cases::leaky_max, cases::clipped,
+                   cases::sigmoid_products) {
     test::check_scalar<typename TestType::layer>(TestType::reference, TestType::sampled);
 }
 
 TEMPLATE_TEST_CASE("an expression's forward is its formula and its backward the derivative (vectors, every tail)",
                    "[layers][expression]", cases::swish, cases::mish, cases::softplus, cases::square,
                    cases::lorentzian, cases::shifted_relu, cases::absolute, cases::hyperbola, cases::mixed,
-                   cases::rational, cases::log_above_one, cases::tanh_minus_line, cases::leaky_max, cases::clipped) {
+                   cases::rational, cases::log_above_one, cases::tanh_minus_line, cases::leaky_max, cases::clipped,
+                   cases::sigmoid_products) {
     test::check_vectors<typename TestType::layer>(TestType::reference, TestType::sampled);
 }
 

@@ -86,6 +86,12 @@ struct leaky_max {
     static double reference(double v) { return std::max(v, 0.1 * v); }
     static constexpr test::domain sampled{.kinks = {0}};
 };
+// Products with a sigmoid on either side (computed as quotients on plain values).
+struct sigmoid_products {
+    using layer = Activation<sigmoid(2 * x) * 3 - x * sigmoid(x) * 0.5>;
+    static double reference(double v) { return 3 / (1 + std::exp(-2 * v)) - 0.5 * v / (1 + std::exp(-v)); }
+    static constexpr test::domain sampled{.lo = -6, .hi = 6};
+};
 struct clipped {
     using layer = Activation<min(1.0, x)>;
     static double reference(double v) { return std::min(1.0, v); }

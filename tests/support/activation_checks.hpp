@@ -129,7 +129,8 @@ struct gradient_batch {
     std::vector<std::uint32_t> labels;
     std::vector<double> values = uniform_values(rows * Net::output_width, 8);
     gradient_batch() {
-        for (std::size_t r = 0; r < rows; ++r) labels.push_back(static_cast<std::uint32_t>((3 * r + 1) % Net::output_width));
+        for (std::size_t r = 0; r < rows; ++r)
+            labels.push_back(static_cast<std::uint32_t>((3 * r + 1) % Net::output_width));
     }
     targets<double> t() const { return {labels.data(), values.data()}; }
 };
@@ -163,7 +164,8 @@ template <class Layer>
 void require_gradients_in_networks(std::uint64_t model_seed, const domain& d = {}) {
     {
         INFO("Input<5>, Dense<5, 7>, the layer, Dense<7, 3>, SoftmaxCrossEntropy");
-        require_network_gradients<Network<Input<5>, Dense<5, 7>, Layer, Dense<7, 3>, SoftmaxCrossEntropy>>(model_seed, d);
+        using Net = Network<Input<5>, Dense<5, 7>, Layer, Dense<7, 3>, SoftmaxCrossEntropy>;
+        require_network_gradients<Net>(model_seed, d);
     }
     {
         INFO("Input<5>, the layer, Dense<5, 3>, MeanSquaredError");
