@@ -1,6 +1,7 @@
 // Runs the benchmarks with Google Benchmark's console output, then prints the variants side by
-// side per workload with typenet's speed as a ratio to each, and the train step's share of the
-// core's fp32 peak.
+// side per workload with typenet's speed as a ratio to each, Activation<x * sigmoid(x)> against
+// the hand-written Swish, and the train step's share of the core's fp32 peak. A benchmark run
+// several times (registered several times, or --benchmark_repetitions) counts by its median.
 
 #include <algorithm>
 #include <cstddef>
@@ -21,10 +22,17 @@
 namespace {
 
 struct measurement {
-    double items_per_second = 0;
-    double flops_per_second = 0;
+    std::vector<double> items_per_second;  // one per run
+    std::vector<double> flops_per_second;
     int runs = 0;
 };
+
+double median(std::vector<double> v) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const std::size_t h = v.size() / 2;
+    return v.size() % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+}
 
 // The console output as usual, and every finished run kept by name (repetitions averaged).
 class summary_reporter : public benchmark::ConsoleReporter {
@@ -38,8 +46,8 @@ public:
             const std::string& name = run.run_name.function_name;
             if (!results_.contains(name)) order_.push_back(name);
             measurement& m = results_[name];
-            m.items_per_second += counter(run, "items_per_second");
-            m.flops_per_second += counter(run, "FLOPS");
+            m.items_per_second.push_back(counter(run, "items_per_second"));
+            m.flops_per_second.push_back(counter(run, "FLOPS"));
             ++m.runs;
         }
     }
@@ -47,6 +55,7 @@ public:
     void print_summary() const {
         if (results_.empty()) return;
         print_speeds();
+        print_comparisons();
         print_peak_share();
         std::fflush(stdout);
     }
@@ -74,14 +83,14 @@ private:
         return nullptr;
     }
 
-    static double mean(double total, const measurement& m) { return total / m.runs; }
+    static double median_speed(const measurement& m) { return median(m.items_per_second); }
 
     void print_speeds() const {
         // Workloads in the order they ran.
         std::vector<std::string> workloads;
         for (const std::string& name : order_) {
             const auto [w, v] = split(name);
-            if (w.starts_with(bench::peak_workload)) continue;
+            if (v != "hand_loops" && v != "eigen" && v != "typenet") continue;
             if (std::find(workloads.begin(), workloads.end(), w) == workloads.end()) workloads.push_back(w);
         }
         if (workloads.empty()) return;
@@ -95,18 +104,48 @@ private:
             const measurement* typenet = find(w, "typenet");
             auto speed = [](const measurement* m) {
                 char s[32] = "-";
-                if (m) std::snprintf(s, sizeof s, "%.0f", mean(m->items_per_second, *m));
+                if (m) std::snprintf(s, sizeof s, "%.0f", median_speed(*m));
                 return std::string(s);
             };
             auto ratio = [&](const measurement* other) {
                 char s[32] = "-";
-                if (typenet && other && other->items_per_second > 0)
-                    std::snprintf(s, sizeof s, "%.2fx", mean(typenet->items_per_second, *typenet) /
-                                                            mean(other->items_per_second, *other));
+                if (typenet && other && median_speed(*other) > 0)
+                    std::snprintf(s, sizeof s, "%.2fx", median_speed(*typenet) / median_speed(*other));
                 return std::string(s);
             };
             std::printf("%-16s %14s %14s %14s %20s %15s\n", w.c_str(), speed(hand).c_str(), speed(eigen).c_str(),
                         speed(typenet).c_str(), ratio(hand).c_str(), ratio(eigen).c_str());
+        }
+    }
+
+    // Activation<x * sigmoid(x)> ("expression") against the hand-written Swish, per workload:
+    // the ratio of the medians, the median of the ratios of each round's two runs (which ran one
+    // after the other, under the same load), and the ratio of the fastest runs (the least
+    // disturbed by other processes).
+    void print_comparisons() const {
+        std::vector<std::string> workloads;
+        for (const std::string& name : order_) {
+            const auto [w, v] = split(name);
+            if (v == "expression" && std::find(workloads.begin(), workloads.end(), w) == workloads.end())
+                workloads.push_back(w);
+        }
+        if (workloads.empty()) return;
+        std::printf("\nActivation<x * sigmoid(x)> against a hand-written Swish "
+                    "(items per second, medians; speed ratios)\n");
+        std::printf("%-16s %6s %14s %14s %18s %18s %15s\n", "workload/size", "rounds", "expression", "hand_written",
+                    "ratio of medians", "median of ratios", "ratio of best");
+        for (const std::string& w : workloads) {
+            const measurement* e = find(w, "expression");
+            const measurement* h = find(w, "hand_written");
+            if (!e || !h || median_speed(*h) <= 0) continue;
+            std::vector<double> ratios;
+            for (std::size_t i = 0; i < std::min(e->items_per_second.size(), h->items_per_second.size()); ++i)
+                if (h->items_per_second[i] > 0) ratios.push_back(e->items_per_second[i] / h->items_per_second[i]);
+            const double best_e = *std::max_element(e->items_per_second.begin(), e->items_per_second.end());
+            const double best_h = *std::max_element(h->items_per_second.begin(), h->items_per_second.end());
+            std::printf("%-16s %6zu %14.0f %14.0f %17.3fx %17.3fx %14.3fx\n", w.c_str(), ratios.size(),
+                        median_speed(*e), median_speed(*h), median_speed(*e) / median_speed(*h), median(ratios),
+                        best_e / best_h);
         }
     }
 
@@ -119,15 +158,15 @@ private:
                 peak_name = name;
             }
         if (!peak) return;
-        const double peak_flops = mean(peak->flops_per_second, *peak);
+        const double peak_flops = median(peak->flops_per_second);
         std::printf("\nfp32 FMA peak, one core (%s): %.1f GFLOP/s\n", peak_name.c_str(), peak_flops * 1e-9);
         const std::string train = std::string(bench::train_step_workload) + "/" + std::to_string(bench::train_batch);
         std::printf("train step at batch %zu: %.2f MFLOP per step\n", bench::train_batch,
                     bench::train_step_flops(bench::train_batch) * 1e-6);
         for (const char* variant : {"hand_loops", "eigen", "typenet"})
             if (const measurement* m = find(train, variant))
-                std::printf("  %-12s %8.1f GFLOP/s  %5.1f%% of peak\n", variant, mean(m->flops_per_second, *m) * 1e-9,
-                            100.0 * mean(m->flops_per_second, *m) / peak_flops);
+                std::printf("  %-12s %8.1f GFLOP/s  %5.1f%% of peak\n", variant, median(m->flops_per_second) * 1e-9,
+                            100.0 * median(m->flops_per_second) / peak_flops);
     }
 
     std::map<std::string, measurement> results_;
@@ -141,7 +180,9 @@ int main(int argc, char** argv) {
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
 
     bench::check_variants_agree();
+    bench::check_activation_variants_agree();
     bench::register_model_benchmarks();
+    bench::register_activation_benchmarks();
     bench::register_peak_benchmark();
 
     summary_reporter reporter{isatty(fileno(stdout)) ? benchmark::ConsoleReporter::OO_ColorTabular

@@ -5,6 +5,7 @@
 #include <typenet/core/error.hpp>
 #include <typenet/core/mode.hpp>
 #include <typenet/core/loss.hpp>
+#include <typenet/core/expression.hpp>
 #include <typenet/core/model.hpp>
 #include <typenet/core/network.hpp>
 #include <typenet/core/rng.hpp>
@@ -22,6 +23,7 @@
 #include <typenet/layers/dense.hpp>
 #include <typenet/layers/dropout.hpp>
 #include <typenet/layers/group_norm.hpp>
+#include <typenet/layers/expression.hpp>
 #include <typenet/layers/input.hpp>
 #include <typenet/layers/losses.hpp>
 #include <typenet/layers/maxout.hpp>

@@ -12,6 +12,8 @@
 #include <typenet/kernels/elementwise.hpp>
 #include <typenet/layers/activations.hpp>
 
+#include "../support/activation_checks.hpp"
+
 namespace {
 
 namespace kernels = typenet::kernels;
@@ -82,12 +84,14 @@ void check_vector_lengths() {
 } // namespace
 
 TEMPLATE_TEST_CASE("an activation's backward is the derivative of its forward (scalar)", "[layers][activations]",
-                   typenet::ReLU, typenet::Sigmoid, typenet::Tanh) {
+                   typenet::ReLU, typenet::Sigmoid, typenet::Tanh, typenet::LeakyReLU<>, typenet::LeakyReLU<0.2>,
+                   typenet::ELU<>, typenet::ELU<0.5>, typenet::Identity) {
     check_scalar<TestType>();
 }
 
 TEMPLATE_TEST_CASE("an activation's backward is the derivative of its forward (vector kernels)",
-                   "[layers][activations]", typenet::ReLU, typenet::Sigmoid, typenet::Tanh) {
+                   "[layers][activations]", typenet::ReLU, typenet::Sigmoid, typenet::Tanh, typenet::LeakyReLU<>,
+                   typenet::LeakyReLU<0.2>, typenet::ELU<>, typenet::ELU<0.5>, typenet::Identity) {
     check_vector_lengths<typenet::test::pure_chain<TestType>>();
 }
 
@@ -95,7 +99,9 @@ TEMPLATE_TEST_CASE("a chain of activations back-propagates through every link", 
                    (typenet::test::pure_chain<typenet::Tanh, typenet::Sigmoid>),
                    (typenet::test::pure_chain<typenet::Sigmoid, typenet::Tanh, typenet::Tanh>),
                    (typenet::test::pure_chain<typenet::ReLU, typenet::Tanh>),
-                   (typenet::test::pure_chain<typenet::Tanh, typenet::ReLU, typenet::Sigmoid>)) {
+                   (typenet::test::pure_chain<typenet::Tanh, typenet::ReLU, typenet::Sigmoid>),
+                   (typenet::test::pure_chain<typenet::ELU<>, typenet::LeakyReLU<0.1>, typenet::Identity,
+                                               typenet::Tanh>)) {
     check_vector_lengths<TestType>();
 }
 
@@ -121,4 +127,69 @@ TEST_CASE("activations take their documented values", "[layers][activations]") {
     for (std::size_t i = 0; i < x.size(); ++i) REQUIRE(y[i] == (i % 2 ? 1.0 : 0.0));
     kernels::map(x.data(), y.data(), x.size(), []<class V>(const V& v) { return Tanh::forward(v); });
     for (std::size_t i = 0; i < x.size(); ++i) REQUIRE(y[i] == (i % 2 ? 1.0 : -1.0));
+}
+
+// --- LeakyReLU, ELU, Identity: PyTorch's formulas, written out here --------------------------
+
+namespace {
+
+template <double Alpha>
+double leaky_relu(double x) {
+    return std::max(0.0, x) + Alpha * std::min(0.0, x);  // torch.nn.LeakyReLU(negative_slope=Alpha)
+}
+template <double Alpha>
+double elu(double x) {
+    return x > 0 ? x : Alpha * (std::exp(x) - 1);  // torch.nn.ELU(alpha=Alpha)
+}
+
+} // namespace
+
+TEST_CASE("LeakyReLU is max(0, x) + alpha min(0, x)", "[layers][activations]") {
+    using namespace typenet;
+    const test::domain d{.lo = -5, .hi = 5, .kinks = {0}};
+    test::check_scalar<LeakyReLU<>>(leaky_relu<0.01>, d);
+    test::check_vectors<LeakyReLU<>>(leaky_relu<0.01>, d);
+    test::check_scalar<LeakyReLU<0.2>>(leaky_relu<0.2>, d);
+    test::check_vectors<LeakyReLU<0.2>>(leaky_relu<0.2>, d);
+    STATIC_REQUIRE(LeakyReLU<>::alpha == 0.01);
+    STATIC_REQUIRE(LeakyReLU<3>::alpha == 3.0);
+    // At the kink the slope is alpha (PyTorch: grad where x > 0, alpha grad elsewhere).
+    REQUIRE(LeakyReLU<0.2>::backward(0.0, 0.0, 1.0) == 0.2);
+    REQUIRE(LeakyReLU<0.2>::forward(-3.0) == 0.2 * -3.0);
+}
+
+TEST_CASE("ELU is x for x > 0 and alpha (exp(x) - 1) otherwise", "[layers][activations]") {
+    using namespace typenet;
+    const test::domain d{.lo = -6, .hi = 4, .kinks = {0}};
+    test::check_scalar<ELU<>>(elu<1.0>, d);
+    test::check_vectors<ELU<>>(elu<1.0>, d);
+    test::check_scalar<ELU<0.5>>(elu<0.5>, d);
+    test::check_vectors<ELU<0.5>>(elu<0.5>, d);
+    STATIC_REQUIRE(ELU<>::alpha == 1.0);
+    // At the kink the slope is alpha exp(0) = alpha, as in PyTorch; the function is continuous.
+    REQUIRE(ELU<0.5>::backward(0.0, 0.0, 1.0) == 0.5);
+    REQUIRE(ELU<0.5>::forward(0.0) == 0.0);
+    // Near 0, exp(x) - 1 is computed without cancellation (expm1).
+    REQUIRE(std::abs(ELU<>::forward(-1e-10) - std::expm1(-1e-10)) <= 1e-26);
+    // Saturation: alpha (-1) for very negative inputs, in every lane.
+    std::vector<float> x(19, -200.0f), y(19);
+    kernels::map(x.data(), y.data(), x.size(), []<class V>(const V& v) { return ELU<2>::forward(v); });
+    for (const float v : y) REQUIRE(v == -2.0f);
+}
+
+TEST_CASE("Identity passes values and gradients through", "[layers][activations]") {
+    using typenet::Identity;
+    const typenet::test::domain d{};
+    typenet::test::check_scalar<Identity>([](double v) { return v; }, d);
+    typenet::test::check_vectors<Identity>([](double v) { return v; }, d);
+    REQUIRE(Identity::backward(1.0, 1.0, -7.25) == -7.25);
+}
+
+TEST_CASE("LeakyReLU, ELU and Identity gradients inside networks", "[layers][activations][gradients]") {
+    using namespace typenet;
+    test::require_gradients_in_networks<LeakyReLU<>>(21, {.kinks = {0}});
+    test::require_gradients_in_networks<LeakyReLU<0.3>>(22, {.kinks = {0}});
+    test::require_gradients_in_networks<ELU<>>(23, {.kinks = {0}});
+    test::require_gradients_in_networks<ELU<0.7>>(24, {.kinks = {0}});
+    test::require_gradients_in_networks<Identity>(25);
 }

@@ -14,12 +14,18 @@ template <class T, class F>
 inline void for_each_vector(std::size_t n, F&& f) {
     using V = simd::vec<T>;
     constexpr std::size_t L = simd::lanes<V>;
-    std::size_t i = 0;
-    for (; i + L <= n; i += L) f.template operator()<V>(i);
+    // Loop bounds computed up front: counted loops that GCC's loop analysis can follow (with
+    // `i + L <= n` it warned of an overflowing iteration once n was a known constant).
+    const std::size_t whole = n - n % L;
+    for (std::size_t i = 0; i < whole; i += L) f.template operator()<V>(i);
+    std::size_t i = whole;
     if constexpr (L > 1) {
         using H = simd::vec_at_most<T, L / 2>;
-        if constexpr (simd::lanes<H> > 1)
-            for (; i + simd::lanes<H> <= n; i += simd::lanes<H>) f.template operator()<H>(i);
+        constexpr std::size_t LH = simd::lanes<H>;
+        if constexpr (LH > 1) {
+            const std::size_t halves = whole + (n - whole) / LH * LH;
+            for (; i < halves; i += LH) f.template operator()<H>(i);
+        }
     }
     for (; i < n; ++i) f.template operator()<T>(i);
 }

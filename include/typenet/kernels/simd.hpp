@@ -94,6 +94,12 @@ inline V broadcast(T s) noexcept {
     if constexpr (std::is_arithmetic_v<V>) return s;
     else return V(s);
 }
+// A constant written as a double, in V's precision.
+template <class V>
+inline V constant(double c) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) return static_cast<V>(c);
+    else return V(static_cast<typename V::value_type>(c));
+}
 
 // a * b + c, fused. xsimd 8.1 has no AVX-512 fma kernel (it computes a*b+c unfused), so the
 // AVX-512 case calls the intrinsic directly.
@@ -133,6 +139,16 @@ inline V tanh(const V& a) noexcept {
     else return xsimd::tanh(a);
 }
 template <class V>
+inline V expm1(const V& a) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) return std::expm1(a);
+    else return xsimd::expm1(a);
+}
+template <class V>
+inline V log(const V& a) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) return std::log(a);
+    else return xsimd::log(a);
+}
+template <class V>
 inline V sqrt(const V& a) noexcept {
     if constexpr (std::is_arithmetic_v<V>) return std::sqrt(a);
     else return xsimd::sqrt(a);
@@ -149,26 +165,41 @@ inline V generate(F&& f) noexcept {
         return V::load_aligned(lane);
     }
 }
-// where(x > 0, a, b)
-template <class V>
-inline V select_positive(const V& x, const V& a, const V& b) noexcept {
-    if constexpr (std::is_arithmetic_v<V>) return x > V(0) ? a : b;
-    else return xsimd::select(x > V(0), a, b);
-}
-
-// --- used by the losses ----------------------------------------------------------------------
-// where(condition, a, b): the condition is a comparison of two V (a bool for scalars, a mask
-// for batches).
-template <class C, class V>
-inline V select(const C& condition, const V& a, const V& b) noexcept {
-    if constexpr (std::is_arithmetic_v<V>) return condition ? a : b;
-    else return xsimd::select(condition, a, b);
-}
 template <class V>
 inline V abs(const V& a) noexcept {
     if constexpr (std::is_arithmetic_v<V>) return std::abs(a);
     else return xsimd::abs(a);
 }
+// 1 / (1 + exp(-a)): 0 and 1 (not NaN) where exp(-a) overflows or underflows.
+template <class V>
+inline V sigmoid(const V& a) noexcept {
+    return V(1) / (V(1) + simd::exp(-a));
+}
+
+// --- selection: a mask is a bool for a scalar, an xsimd::batch_bool for a batch -----------
+// where(mask, a, b)
+template <class M, class V>
+inline V select(const M& mask, const V& a, const V& b) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) return mask ? a : b;
+    else return xsimd::select(mask, a, b);
+}
+// where(x > 0, a, b)
+template <class V>
+inline V select_positive(const V& x, const V& a, const V& b) noexcept {
+    return select(x > V(0), a, b);
+}
+// Selections rather than xsimd::max/min: GCC 12 warns about the undefined pass-through
+// operand of _mm512_max_ps. On a tie both give b.
+template <class V>
+inline V max(const V& a, const V& b) noexcept {
+    return select(a > b, a, b);
+}
+template <class V>
+inline V min(const V& a, const V& b) noexcept {
+    return select(a < b, a, b);
+}
+
+// --- used by the losses ----------------------------------------------------------------------
 // log(1 + a), exact for small a where log(1 + a) would round 1 + a first.
 template <class V>
 inline V log1p(const V& a) noexcept {
