@@ -74,7 +74,7 @@ static_assert(!has_max<ex::variable, bool>);
 
 // --- Activation ---------------------------------------------------------------------------
 using Swish = typenet::Activation<x * sigmoid(x)>;
-static_assert(typenet::IsElementwise<Swish> && typenet::detail::parameter_count<Swish>(typenet::flat(9)) == 0);
+static_assert(typenet::IsElementwise<Swish> && typenet::detail::tensor_values<Swish, typenet::flat(9), true>() == 0);
 static_assert(Swish::output_shape(typenet::flat(9)) == typenet::flat(9));
 // The same expression written twice is the same layer; other constants make another one.
 static_assert(std::is_same_v<Swish, typenet::Activation<x * sigmoid(x)>>);
@@ -92,8 +92,8 @@ using Net = typenet::Network<typenet::Input<6>, Swish, typenet::Dense<6, 4>, typ
                              typenet::Tanh, typenet::Dense<4, 2>, typenet::SoftmaxCrossEntropy>;
 static_assert(Net::stage_count == 4);
 static_assert(is(Net::stages[0], stage_kind::elementwise, 1, 1));
-static_assert(is(Net::stages[1], stage_kind::dense, 2, 4));
-static_assert(is(Net::stages[2], stage_kind::dense, 5, 5));
+static_assert(is(Net::stages[1], stage_kind::kernel, 2, 4));
+static_assert(is(Net::stages[2], stage_kind::kernel, 5, 5));
 static_assert(is(Net::stages[3], stage_kind::loss, 6, 6));
 
 // The new built-in activations.
