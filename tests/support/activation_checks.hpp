@@ -144,7 +144,7 @@ void require_network_gradients(std::uint64_t model_seed, const domain& d = {}) {
     Model<Net, double> model{seed{model_seed}};
     const gradient_batch<Net> b;
     using first = typename Net::template layer<1>;
-    if constexpr (IsDense<first>) {
+    if constexpr (requires { first::inputs; }) {
         Model<Network<Input<first::inputs>, first>, double> alone{seed{0}};
         std::copy(model.template parameters_of<1>().begin(), model.template parameters_of<1>().end(),
                   alone.parameters().begin());
