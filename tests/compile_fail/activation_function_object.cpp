@@ -1,4 +1,5 @@
 // A function object is not differentiated: only the expression vocabulary has derivatives.
+// expect-max-lines: 24 (GCC 14, Clang 24: the diagnostic also shows where the Activation is instantiated)
 // expect-gcc: error: invalid use of incomplete type 'struct typenet::not_differentiable<square>'
 // expect-clang: error: implicit instantiation of undefined template 'typenet::not_differentiable<square>'
 #include <typenet/typenet.hpp>
