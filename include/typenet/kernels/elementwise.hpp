@@ -14,14 +14,21 @@ template <class T, class F>
 inline void for_each_vector(std::size_t n, F&& f) {
     using V = simd::vec<T>;
     constexpr std::size_t L = simd::lanes<V>;
-    std::size_t i = 0;
-    for (; i + L <= n; i += L) f.template operator()<V>(i);
+    // Bounds computed up front: loops that continue from one another's index make GCC warn
+    // about an overflow that cannot happen once enough is inlined.
+    const std::size_t whole = n / L * L;
+    for (std::size_t i = 0; i < whole; i += L) f.template operator()<V>(i);
+    std::size_t rest = whole;
     if constexpr (L > 1) {
         using H = simd::vec_at_most<T, L / 2>;
-        if constexpr (simd::lanes<H> > 1)
-            for (; i + simd::lanes<H> <= n; i += simd::lanes<H>) f.template operator()<H>(i);
+        constexpr std::size_t LH = simd::lanes<H>;
+        if constexpr (LH > 1) {
+            const std::size_t half_end = whole + (n - whole) / LH * LH;
+            for (std::size_t i = whole; i < half_end; i += LH) f.template operator()<H>(i);
+            rest = half_end;
+        }
     }
-    for (; i < n; ++i) f.template operator()<T>(i);
+    for (std::size_t i = rest; i < n; ++i) f.template operator()<T>(i);
 }
 
 // y[i] = op(x[i])

@@ -10,6 +10,7 @@
 #include <typenet/init/initializers.hpp>
 #include <typenet/kernels/elementwise.hpp>
 #include <typenet/kernels/gemm.hpp>
+#include <typenet/kernels/gemm_bt.hpp>
 
 namespace typenet {
 
@@ -40,8 +41,11 @@ struct Dense {
         static constexpr std::size_t width = Out;
         static constexpr bool stores_pre_activation = !Epilogue::empty;
 
-        // Room for W^T (backward of the input).
-        static constexpr std::size_t scratch_size(std::size_t) noexcept { return In * Out; }
+        // The input gradient d W^T reads W in place (kernels::gemm_bt) when W's rows hold at
+        // least a vector; narrower W is transposed into scratch first, where the copy is
+        // cheaper than short dot products.
+        static constexpr bool transposes_w = Out < simd::lanes<simd::vec<T>>;
+        static constexpr std::size_t scratch_size(std::size_t) noexcept { return transposes_w ? In * Out : 0; }
 
         // pre = x W + b (kept for backward when the epilogue is not empty), out = Epilogue(pre).
         static void forward(const T* params, const T* x, std::size_t rows, T* pre, T* out) noexcept {
@@ -65,11 +69,15 @@ struct Dense {
                                       simd::store(grads + k * Out + j, g);
                                   });
             if (dx) {
-                kernels::transpose(params, In, Out, scratch);
-                kernels::gemm<T, In>(rows, Out, d, Out, scratch, nullptr,
-                                     [=]<class V>(std::size_t r, std::size_t k, const V& g) {
-                                         simd::store(dx + r * In + k, g);
-                                     });
+                const auto store_dx = [=]<class V>(std::size_t r, std::size_t k, const V& g) {
+                    simd::store(dx + r * In + k, g);
+                };
+                if constexpr (transposes_w) {
+                    kernels::transpose(params, In, Out, scratch);
+                    kernels::gemm<T, In>(rows, Out, d, Out, scratch, nullptr, store_dx);
+                } else {
+                    kernels::gemm_bt<T, In, Out>(rows, d, Out, params, store_dx);
+                }
             }
         }
     };

@@ -1,0 +1,223 @@
+#pragma once
+// The threads typenet's kernels may use: a setting, and the small persistent pool behind it.
+//
+//   typenet::set_threads(2);            // at most 2 threads from now on (0: the default)
+//   std::size_t n = typenet::thread_count();
+//
+// The default is the number of CPUs the process may run on (its affinity mask), so a program
+// started with `taskset -c 1` uses one thread. A kernel splits its work only when it is large
+// enough to pay for it, and always so that each output is computed by the same operations in
+// the same order whichever thread computes it: results are bitwise identical for any count.
+//
+// The pool's threads start on the first parallel call after the count is set above 1 and stay
+// until the count changes or the program ends. Between jobs they spin for a short while (the
+// next kernel of a training step follows within microseconds), then sleep. A job is a number of
+// tasks claimed one at a time from a shared counter; the calling thread claims tasks too, so it
+// never waits for a worker that has not woken yet, only for tasks already started. A parallel
+// call made while the pool is busy (from another thread, or from inside a task) runs on the
+// calling thread alone. No call allocates memory, except starting the threads.
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#if defined(__linux__)
+#include <sched.h>
+#endif
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+namespace typenet {
+
+namespace detail {
+
+// CPUs this process may run on.
+inline std::size_t available_cpus() noexcept {
+#if defined(__linux__)
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        const int n = CPU_COUNT(&set);
+        if (n > 0) return static_cast<std::size_t>(n);
+    }
+#endif
+    const unsigned n = std::thread::hardware_concurrency();
+    return n > 0 ? n : 1;
+}
+
+inline void spin_pause() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_pause();
+#else
+    std::this_thread::yield();
+#endif
+}
+
+class thread_pool {
+public:
+    // Tasks of one job fit in 20 bits; a job word holds (generation, tasks, next task).
+    static constexpr std::size_t max_tasks = (std::size_t{1} << 20) - 1;
+
+    thread_pool() = default;
+    thread_pool(const thread_pool&) = delete;
+    thread_pool& operator=(const thread_pool&) = delete;
+    ~thread_pool() { stop_workers(); }
+
+    std::size_t threads() const noexcept { return threads_.load(std::memory_order_relaxed); }
+
+    void set_threads(std::size_t n) {
+        const std::lock_guard<std::mutex> lock(setup_);
+        if (n == 0) n = available_cpus();
+        if (n == threads_.load(std::memory_order_relaxed)) return;
+        // Waits for a job running on another thread to end.
+        while (busy_.exchange(true, std::memory_order_acquire)) std::this_thread::yield();
+        stop_workers();
+        threads_.store(n, std::memory_order_relaxed);
+        busy_.store(false, std::memory_order_release);
+    }
+
+    // f(task) for every task in [0, tasks), on as many threads as are set (the caller among
+    // them); returns when all have run.
+    template <class F>
+    void run(std::size_t tasks, F& f) {
+        if (tasks == 0) return;
+        if (tasks == 1 || threads() <= 1 || in_task() || tasks > max_tasks || busy_.exchange(true, std::memory_order_acquire)) {
+            for (std::size_t t = 0; t < tasks; ++t) f(t);
+            return;
+        }
+        if (workers_.size() + 1 != threads()) start_workers();
+        job_ = {&call<F>, &f};
+        done_.store(0, std::memory_order_relaxed);
+        generation_ = (generation_ + 1) & generation_mask;
+        word_.store(pack(generation_, tasks, 0), std::memory_order_release);
+        // Sequentially consistent with the sleeper's count-then-wait, so that either the worker
+        // sees the new value or this thread sees the sleeper.
+        wake_.fetch_add(1);
+        if (sleepers_.load() > 0) wake_.notify_all();
+        in_task() = true;
+        work(generation_);
+        in_task() = false;
+        // Tasks claimed by workers may still be running.
+        while (done_.load(std::memory_order_acquire) != tasks) spin_pause();
+        busy_.store(false, std::memory_order_release);
+    }
+
+private:
+    struct job {
+        void (*call)(void*, std::size_t) = nullptr;
+        void* context = nullptr;
+    };
+    template <class F>
+    static void call(void* f, std::size_t t) {
+        (*static_cast<F*>(f))(t);
+    }
+
+    static constexpr std::uint64_t generation_mask = (std::uint64_t{1} << 24) - 1;
+    static constexpr std::uint64_t pack(std::uint64_t generation, std::uint64_t tasks, std::uint64_t next) noexcept {
+        return generation << 40 | tasks << 20 | next;
+    }
+
+    static bool& in_task() noexcept {
+        thread_local bool inside = false;
+        return inside;
+    }
+
+    // Claims and runs tasks of job `generation` until none is left.
+    void work(std::uint64_t generation) noexcept {
+        std::uint64_t w = word_.load(std::memory_order_acquire);
+        for (;;) {
+            const std::uint64_t tasks = w >> 20 & max_tasks, next = w & max_tasks;
+            if (w >> 40 != generation || next >= tasks) return;
+            if (!word_.compare_exchange_weak(w, w + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
+            // The job cannot end before this task is done, so job_ is still this job's.
+            job_.call(job_.context, static_cast<std::size_t>(next));
+            done_.fetch_add(1, std::memory_order_acq_rel);
+            w = word_.load(std::memory_order_acquire);
+        }
+    }
+
+    void worker() {
+        in_task() = true;
+        std::uint32_t seen = wake_.load(std::memory_order_acquire);
+        for (;;) {
+            // Spin a little: the next job of a training step usually follows within microseconds.
+            std::uint32_t now = wake_.load(std::memory_order_acquire);
+            for (int i = 0; i < spin_rounds && now == seen; ++i) {
+                spin_pause();
+                now = wake_.load(std::memory_order_acquire);
+            }
+            if (now == seen) {
+                sleepers_.fetch_add(1);
+                wake_.wait(seen);
+                sleepers_.fetch_sub(1);
+                continue;
+            }
+            seen = now;
+            if (stop_.load(std::memory_order_acquire)) return;
+            work(word_.load(std::memory_order_acquire) >> 40);
+        }
+    }
+
+    // Without threads (none could be started), jobs still run: the caller claims every task.
+    void start_workers() noexcept {
+        stop_workers();
+        const std::size_t n = threads();
+        try {
+            workers_.reserve(n - 1);
+            for (std::size_t i = 1; i < n; ++i) workers_.emplace_back([this] { worker(); });
+        } catch (...) {
+            threads_.store(workers_.size() + 1, std::memory_order_relaxed);
+        }
+    }
+
+    void stop_workers() {
+        if (workers_.empty()) return;
+        stop_.store(true, std::memory_order_release);
+        wake_.fetch_add(1);
+        wake_.notify_all();
+        for (std::thread& t : workers_) t.join();
+        workers_.clear();
+        stop_.store(false, std::memory_order_release);
+    }
+
+    static constexpr int spin_rounds = 20000;
+
+    std::atomic<std::size_t> threads_{available_cpus()};
+    std::mutex setup_;
+    std::vector<std::thread> workers_;
+    std::atomic<bool> busy_{false};
+    std::atomic<bool> stop_{false};
+    std::uint64_t generation_ = 0;
+    job job_{};
+    alignas(64) std::atomic<std::uint64_t> word_{0};
+    alignas(64) std::atomic<std::size_t> done_{0};
+    alignas(64) std::atomic<std::uint32_t> wake_{0};
+    std::atomic<std::uint32_t> sleepers_{0};
+};
+
+inline thread_pool& pool() {
+    static thread_pool p;
+    return p;
+}
+
+// f(task) for task in [0, tasks), spread over the pool's threads.
+template <class F>
+void parallel_for(std::size_t tasks, F&& f) {
+    pool().run(tasks, f);
+}
+
+} // namespace detail
+
+// Sets how many threads typenet's kernels may use; 0 restores the default (the CPUs this
+// process may run on). Threads already started for another count are stopped.
+inline void set_threads(std::size_t n) { detail::pool().set_threads(n); }
+
+// How many threads typenet's kernels may use.
+inline std::size_t thread_count() noexcept { return detail::pool().threads(); }
+
+} // namespace typenet
