@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -27,9 +28,6 @@
 
 #if defined(__linux__)
 #include <sched.h>
-#endif
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
 #endif
 
 namespace typenet {
@@ -50,9 +48,11 @@ inline std::size_t available_cpus() noexcept {
     return n > 0 ? n : 1;
 }
 
+// (The builtin, not _mm_pause: <immintrin.h> must be first included where simd.hpp silences
+// GCC 12's warnings inside it.)
 inline void spin_pause() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
-    _mm_pause();
+    __builtin_ia32_pause();
 #else
     std::this_thread::yield();
 #endif
@@ -95,10 +95,10 @@ public:
         done_.store(0, std::memory_order_relaxed);
         generation_ = (generation_ + 1) & generation_mask;
         word_.store(pack(generation_, tasks, 0), std::memory_order_release);
-        // Sequentially consistent with the sleeper's count-then-wait, so that either the worker
-        // sees the new value or this thread sees the sleeper.
+        // Sequentially consistent with the sleeper's count-then-check, so that either the
+        // worker sees the new value or this thread sees the sleeper.
         wake_.fetch_add(1);
-        if (sleepers_.load() > 0) wake_.notify_all();
+        if (sleepers_.load() > 0) wake_sleepers();
         in_task() = true;
         work(generation_);
         in_task() = false;
@@ -141,9 +141,10 @@ private:
         }
     }
 
-    void worker() {
+    // `seen` is the wake-up count when the worker was created: a signal sent before the thread
+    // gets to run is still new to it.
+    void worker(std::uint32_t seen) {
         in_task() = true;
-        std::uint32_t seen = wake_.load(std::memory_order_acquire);
         for (;;) {
             // Spin a little: the next job of a training step usually follows within microseconds.
             std::uint32_t now = wake_.load(std::memory_order_acquire);
@@ -152,8 +153,9 @@ private:
                 now = wake_.load(std::memory_order_acquire);
             }
             if (now == seen) {
+                std::unique_lock<std::mutex> lock(sleep_);
                 sleepers_.fetch_add(1);
-                wake_.wait(seen);
+                asleep_.wait(lock, [&] { return wake_.load() != seen || stop_.load(); });
                 sleepers_.fetch_sub(1);
                 continue;
             }
@@ -169,7 +171,8 @@ private:
         const std::size_t n = threads();
         try {
             workers_.reserve(n - 1);
-            for (std::size_t i = 1; i < n; ++i) workers_.emplace_back([this] { worker(); });
+            const std::uint32_t now = wake_.load();
+            for (std::size_t i = 1; i < n; ++i) workers_.emplace_back([this, now] { worker(now); });
         } catch (...) {
             threads_.store(workers_.size() + 1, std::memory_order_relaxed);
         }
@@ -179,10 +182,16 @@ private:
         if (workers_.empty()) return;
         stop_.store(true, std::memory_order_release);
         wake_.fetch_add(1);
-        wake_.notify_all();
+        wake_sleepers();
         for (std::thread& t : workers_) t.join();
         workers_.clear();
         stop_.store(false, std::memory_order_release);
+    }
+
+    // (std::atomic::wait is not used: libstdc++ 12 can miss its notify_all.)
+    void wake_sleepers() {
+        const std::lock_guard<std::mutex> lock(sleep_);
+        asleep_.notify_all();
     }
 
     static constexpr int spin_rounds = 20000;
@@ -198,6 +207,8 @@ private:
     alignas(64) std::atomic<std::size_t> done_{0};
     alignas(64) std::atomic<std::uint32_t> wake_{0};
     std::atomic<std::uint32_t> sleepers_{0};
+    std::mutex sleep_;
+    std::condition_variable asleep_;
 };
 
 inline thread_pool& pool() {
