@@ -15,7 +15,11 @@
 // tasks claimed one at a time from a shared counter; the calling thread claims tasks too, so it
 // never waits for a worker that has not woken yet, only for tasks already started. A parallel
 // call made while the pool is busy (from another thread, or from inside a task) runs on the
-// calling thread alone. No call allocates memory, except starting the threads.
+// calling thread alone.
+//
+// Kernels get scratch memory per thread from the pool (detail::scratch), sized by the caller
+// before a job starts, so memory is allocated only the first time a size is needed and never
+// while tasks run; no call allocates otherwise, except starting the threads.
 
 #include <algorithm>
 #include <atomic>
@@ -23,8 +27,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <memory>
 #include <thread>
 #include <vector>
+
+#include <typenet/core/aligned_buffer.hpp>
 
 #if defined(__linux__)
 #include <sched.h>
@@ -58,6 +65,36 @@ inline void spin_pause() noexcept {
 #endif
 }
 
+// Memory one thread uses while it runs a kernel's task.
+class scratch_space {
+public:
+    std::byte* reserve(std::size_t bytes) {
+        if (buffer_.size() < bytes) buffer_ = aligned_buffer<std::byte>(bytes);
+        return buffer_.data();
+    }
+    std::byte* data() noexcept { return buffer_.data(); }
+
+private:
+    aligned_buffer<std::byte> buffer_;
+};
+
+// The calling thread's own scratch, and the scratch of the pool worker this thread is (null
+// on other threads).
+inline scratch_space& own_scratch() {
+    thread_local scratch_space s;
+    return s;
+}
+inline scratch_space*& worker_scratch() noexcept {
+    thread_local scratch_space* s = nullptr;
+    return s;
+}
+
+// This thread's scratch inside a task of parallel_for: at least the bytes the job asked for.
+inline std::byte* scratch() noexcept {
+    scratch_space* w = worker_scratch();
+    return w ? w->data() : own_scratch().data();
+}
+
 class thread_pool {
 public:
     // Tasks of one job fit in 20 bits; a job word holds (generation, tasks, next task).
@@ -82,15 +119,24 @@ public:
     }
 
     // f(task) for every task in [0, tasks), on as many threads as are set (the caller among
-    // them); returns when all have run.
+    // them), each task with `scratch_bytes` of detail::scratch(); returns when all have run.
     template <class F>
-    void run(std::size_t tasks, F& f) {
+    void run(std::size_t tasks, F& f, std::size_t scratch_bytes) {
         if (tasks == 0) return;
         if (tasks == 1 || threads() <= 1 || in_task() || tasks > max_tasks || busy_.exchange(true, std::memory_order_acquire)) {
+            own_scratch().reserve(scratch_bytes);
             for (std::size_t t = 0; t < tasks; ++t) f(t);
             return;
         }
         if (workers_.size() + 1 != threads()) start_workers();
+        // Every thread that may claim a task gets its scratch now, while the workers are idle.
+        try {
+            own_scratch().reserve(scratch_bytes);
+            for (std::size_t i = 0; i < workers_.size(); ++i) scratch_[i].reserve(scratch_bytes);
+        } catch (...) {
+            busy_.store(false, std::memory_order_release);
+            throw;
+        }
         job_ = {&call<F>, &f};
         done_.store(0, std::memory_order_relaxed);
         generation_ = (generation_ + 1) & generation_mask;
@@ -143,8 +189,9 @@ private:
 
     // `seen` is the wake-up count when the worker was created: a signal sent before the thread
     // gets to run is still new to it.
-    void worker(std::uint32_t seen) {
+    void worker(std::uint32_t seen, scratch_space* scratch) {
         in_task() = true;
+        worker_scratch() = scratch;
         for (;;) {
             // Spin a little: the next job of a training step usually follows within microseconds.
             std::uint32_t now = wake_.load(std::memory_order_acquire);
@@ -170,9 +217,13 @@ private:
         stop_workers();
         const std::size_t n = threads();
         try {
+            scratch_ = std::make_unique<scratch_space[]>(n - 1);
             workers_.reserve(n - 1);
             const std::uint32_t now = wake_.load();
-            for (std::size_t i = 1; i < n; ++i) workers_.emplace_back([this, now] { worker(now); });
+            for (std::size_t i = 1; i < n; ++i) {
+                scratch_space* mine = &scratch_[i - 1];
+                workers_.emplace_back([this, now, mine] { worker(now, mine); });
+            }
         } catch (...) {
             threads_.store(workers_.size() + 1, std::memory_order_relaxed);
         }
@@ -199,6 +250,7 @@ private:
     std::atomic<std::size_t> threads_{available_cpus()};
     std::mutex setup_;
     std::vector<std::thread> workers_;
+    std::unique_ptr<scratch_space[]> scratch_;  // one per worker
     std::atomic<bool> busy_{false};
     std::atomic<bool> stop_{false};
     std::uint64_t generation_ = 0;
@@ -216,10 +268,11 @@ inline thread_pool& pool() {
     return p;
 }
 
-// f(task) for task in [0, tasks), spread over the pool's threads.
+// f(task) for task in [0, tasks), spread over the pool's threads; inside f, detail::scratch()
+// gives at least `scratch_bytes` of memory of the running thread.
 template <class F>
-void parallel_for(std::size_t tasks, F&& f) {
-    pool().run(tasks, f);
+void parallel_for(std::size_t tasks, F&& f, std::size_t scratch_bytes = 0) {
+    pool().run(tasks, f, scratch_bytes);
 }
 
 } // namespace detail

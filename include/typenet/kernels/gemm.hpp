@@ -1,5 +1,5 @@
 #pragma once
-// The one matrix-product kernel behind every dense layer's forward and backward pass:
+// The one matrix-product kernel behind every dense layer's forward pass and weight gradient:
 //   C[m][j] = sum_k A(m, k) * B[k*Cols + j] (+ bias[j]),  m < M, k < K, j < Cols,
 // with A(m, k) = A[m*lda + k], or A[k*lda + m] when TransposedA (so the weight gradient x^T d
 // reads x where it lies), handed to a store callback one vector at a time (the fused epilogue).
@@ -14,13 +14,17 @@
 // whatever the blocking, the row or strip it falls in and the thread that computes it: results
 // do not depend on how the work is split.
 //
-// Blocking (see docs/performance.md): the columns are cut into strips of 1 to 4 vectors; for
-// each strip, K is cut into panels of at most 32 KiB, each packed contiguously (so rows of B a
-// power of two apart do not fight over the same cache sets) and kept in L1 while every row
-// block of A (a group of up to 64 rows when K takes several panels) passes over it; the
-// micro-kernel holds R x C accumulators in registers (R = 8 rows for 3 vectors, 6 for 4, ...).
+// Blocking (see docs/performance.md): the columns are cut into strips of 1 to 4 vectors. K is
+// cut into slabs of at most 512 KiB of B; a slab is packed, reading whole rows of B in order,
+// strip after strip into contiguous panels (kc x strip), so that the micro-kernel reads B as
+// one stream from L2 whatever Cols is (rows of B a power of two apart would otherwise fall into
+// the same few cache sets, and a strip's rows into as many pages). For each block of R rows of
+// A the micro-kernel then runs along all strips, holding R x C accumulators in registers (R = 8
+// rows for strips of 3 vectors, 6 for 4, ...), so C is written row by row; between slabs the
+// sums wait in a partial buffer. Slabs and partial sums live in the thread's scratch memory.
 // Fewer than 4 rows stream B once instead (matrix-vector products are bound by reading B).
-// Large products are split over typenet's threads by strips, or by rows when strips are few.
+// Large products are split over typenet's threads by ranges of strips, or by rows when strips
+// are few.
 
 #include <algorithm>
 #include <cstddef>
@@ -92,7 +96,14 @@ struct gemm_strips {
     static constexpr std::size_t extra_b = merge && main + 1 > 4 ? (main + 1) / 2 : 0;
     static constexpr std::size_t count = count_main + (extra_a > 0) + (extra_b > 0);
     static constexpr std::size_t first_vector(std::size_t s) {
-        return s <= count_main ? s * main : count_main * main + extra_a;
+        return s <= count_main ? s * main : count_main * main + extra_a + (s > count_main + 1 ? extra_b : 0);
+    }
+    static constexpr std::size_t width(std::size_t s) {
+        return s < count_main ? main : s == count_main ? extra_a : extra_b;
+    }
+    // Values of one row of strips [s0, s1) in a slab.
+    static constexpr std::size_t values(std::size_t s0, std::size_t s1) {
+        return (first_vector(s1) - first_vector(s0)) * plan::lanes;
     }
 };
 
@@ -111,42 +122,43 @@ inline V in_register(V v) noexcept {
     return v;
 }
 
-// The C vectors of columns col[c] of B's rows k0 .. k0+kc, packed one k after the other into
-// `panel` (kc x C*lanes): the micro-kernel then reads B contiguously from L1 whatever Cols is
-// (rows of B a power of two apart would otherwise fall into the same few cache sets). The lines
-// of the next panel are prefetched on the way, so that its rows are in L2 when it is packed.
-template <class T, std::size_t Cols, std::size_t C>
-inline void gemm_pack(const T* B, std::size_t k0, std::size_t kc, const std::size_t (&col)[C], T* panel,
-                      const T* next, std::size_t next_kc) noexcept {
-    using V = typename gemm_plan<T, Cols>::V;
-    constexpr std::size_t L = simd::lanes<V>;
+// Rows k0 .. k0+kc of B, strips [s0, s1), packed panel after panel: strip s occupies kc rows of
+// its width, contiguous, from offset kc * (values of the strips before it).
+template <class T, std::size_t Cols>
+inline void gemm_pack_slab(const T* B, std::size_t k0, std::size_t kc, std::size_t s0, std::size_t s1,
+                           T* slab) noexcept {
+    using strips = gemm_strips<T, Cols>;
+    using plan = gemm_plan<T, Cols>;
+    using V = typename plan::V;
+    constexpr std::size_t L = plan::lanes;
     const T* row = B + k0 * Cols;
-    for (std::size_t k = 0; k < kc; ++k, row += Cols, panel += C * L) {
-        TYPENET_UNROLL
-        for (std::size_t c = 0; c < C; ++c) simd::store(panel + c * L, simd::load<V>(row + col[c]));
-        if (next && k < next_kc) {
-            TYPENET_UNROLL
-            for (std::size_t c = 0; c < C; c += std::max<std::size_t>(1, 64 / (L * sizeof(T))))
-                __builtin_prefetch(next + k * Cols + c * L, 0, 2);
+    for (std::size_t k = 0; k < kc; ++k, row += Cols) {
+        T* panel = slab;
+        for (std::size_t s = s0; s < s1; ++s) {
+            const std::size_t v0 = strips::first_vector(s), w = strips::width(s);
+            T* dst = panel + k * w * L;
+            for (std::size_t c = 0; c < w; ++c) simd::store(dst + c * L, simd::load<V>(row + plan::column(v0 + c)));
+            panel += kc * w * L;
         }
     }
 }
 
-// R rows from m0 times the C vectors of a packed panel, over the panel's kc values of k
-// starting at k0. The accumulators start from `partial` (R x C*lanes) when it is not null, else
-// from the bias (or zero); they end in `partial_out` when it is not null, else in the store.
+// R rows from m0 times the C vectors of a packed panel, over the panel's kc values of k from
+// k0. The accumulators start from `partial` (rows `stride` apart) when `resume`, else from the
+// bias (or zero); they end in `partial` when `keep`, else in the store.
 template <class T, std::size_t Cols, bool TransposedA, std::size_t R, std::size_t C, class Store>
 inline void gemm_micro(std::size_t m0, std::size_t k0, std::size_t kc, const T* A, std::size_t lda, const T* panel,
-                       const std::size_t (&col)[C], const T* bias, const T* partial, T* partial_out, Store& store) {
+                       const std::size_t (&col)[C], const T* bias, T* partial, std::size_t stride, bool resume,
+                       bool keep, Store& store) {
     using plan = gemm_plan<T, Cols>;
     using V = typename plan::V;
     constexpr std::size_t L = plan::lanes;
     V acc[R][C];
-    if (partial) {
+    if (resume) {
         TYPENET_UNROLL
         for (std::size_t r = 0; r < R; ++r)
             TYPENET_UNROLL
-            for (std::size_t c = 0; c < C; ++c) acc[r][c] = simd::load<V>(partial + (r * C + c) * L);
+            for (std::size_t c = 0; c < C; ++c) acc[r][c] = simd::load<V>(partial + r * stride + c * L);
     } else {
         TYPENET_UNROLL
         for (std::size_t c = 0; c < C; ++c) {
@@ -185,11 +197,11 @@ inline void gemm_micro(std::size_t m0, std::size_t k0, std::size_t kc, const T* 
             for (std::size_t c = 0; c < C; ++c) acc[r][c] = simd::fmadd(av, b[c], acc[r][c]);
         }
     }
-    if (partial_out) {
+    if (keep) {
         TYPENET_UNROLL
         for (std::size_t r = 0; r < R; ++r)
             TYPENET_UNROLL
-            for (std::size_t c = 0; c < C; ++c) simd::store(partial_out + (r * C + c) * L, acc[r][c]);
+            for (std::size_t c = 0; c < C; ++c) simd::store(partial + r * stride + c * L, acc[r][c]);
     } else {
         TYPENET_UNROLL
         for (std::size_t r = 0; r < R; ++r)
@@ -198,100 +210,150 @@ inline void gemm_micro(std::size_t m0, std::size_t k0, std::size_t kc, const T* 
     }
 }
 
-// Bytes of one packed panel: it stays in L1 (48 KiB or more on AVX-512 cores) while every row
-// of a group uses it, beside the rows of A that stream past.
-inline constexpr std::size_t gemm_panel_bytes = 32 * 1024;
-// Rows per group when K takes several panels: their partial sums live on the stack.
-inline constexpr std::size_t gemm_partial_rows = 64;
-// Bytes of A and of C that one group of rows may keep in L2.
-inline constexpr std::size_t gemm_l2_bytes_for_a = 512 * 1024;
-inline constexpr std::size_t gemm_l2_bytes_for_c = 1024 * 1024;
-
-template <class T, std::size_t Cols>
-inline constexpr std::size_t gemm_strip_values = 4 * gemm_plan<T, Cols>::lanes;
-// Depth of a panel: as many k as fit gemm_panel_bytes for the widest strip.
-template <class T, std::size_t Cols>
-inline constexpr std::size_t gemm_depth = gemm_panel_bytes / (sizeof(T) * gemm_strip_values<T, Cols>);
-
-// Rows [m0, m1) of one strip C vectors wide, for every panel of K.
-template <class T, std::size_t Cols, bool TransposedA, std::size_t C, class Store>
-inline void gemm_strip(std::size_t m0, std::size_t m1, std::size_t v0, std::size_t K, std::size_t kc_max,
-                       const T* A, std::size_t lda, const T* B, const T* bias, Store& store, T* panel, T* partial,
-                       const T* next_strip) {
+// Rows [m, m + Rows) along one strip of a packed slab.
+template <class T, std::size_t Cols, bool TransposedA, std::size_t C, std::size_t Rows, class Store>
+inline void gemm_strip_rows(std::size_t m, std::size_t v0, std::size_t k0, std::size_t kc, const T* A,
+                            std::size_t lda, const T* panel, const T* bias, T* partial, std::size_t stride,
+                            bool resume, bool keep, Store& store) {
     using plan = gemm_plan<T, Cols>;
-    constexpr std::size_t L = plan::lanes;
-    constexpr std::size_t R = gemm_rows_for(C);
     std::size_t col[C];
     for (std::size_t c = 0; c < C; ++c) col[c] = plan::column(v0 + c);
-    const std::size_t panels = K == 0 ? 1 : (K + kc_max - 1) / kc_max;
-    const std::size_t kc_even = K == 0 ? 0 : (K + panels - 1) / panels;
-    for (std::size_t p = 0; p < panels; ++p) {
-        const std::size_t k0 = p * kc_even, kc = std::min(kc_even, K - k0);
-        const bool last = p + 1 == panels;
-        const T* next = last ? next_strip : B + (k0 + kc) * Cols + col[0];
-        gemm_pack<T, Cols, C>(B, k0, kc, col, panel, next, last ? kc_even : std::min(kc_even, K - k0 - kc));
-        auto run = [&]<std::size_t Rows>(std::size_t m) {
-            T* part = partial + (m - m0) * C * L;
-            gemm_micro<T, Cols, TransposedA, Rows, C>(m, k0, kc, A, lda, panel, col, bias, p == 0 ? nullptr : part,
-                                                      last ? nullptr : part, store);
-        };
-        std::size_t m = m0;
-        for (; m + R <= m1; m += R) run.template operator()<R>(m);
-        if constexpr (R > 4)
-            if (m + 4 <= m1) {
-                run.template operator()<4>(m);
-                m += 4;
-            }
-        if constexpr (R > 2)
-            if (m + 2 <= m1) {
-                run.template operator()<2>(m);
-                m += 2;
-            }
-        if constexpr (R > 1)
-            if (m < m1) run.template operator()<1>(m);
-    }
+    gemm_micro<T, Cols, TransposedA, Rows, C>(m, k0, kc, A, lda, panel, col, bias, partial, stride, resume, keep,
+                                              store);
 }
 
-// Rows [m0, m1) times strips [s0, s1).
-template <class T, std::size_t Cols, bool TransposedA, class Store>
-inline void gemm_block(std::size_t m0, std::size_t m1, std::size_t s0, std::size_t s1, std::size_t K,
-                       std::size_t kc_max, const T* A, std::size_t lda, const T* B, const T* bias, Store& store,
-                       T* panel, T* partial) {
+// Rows [m, m + Rows) along strips [s0, s1) of a packed slab; R is the micro-kernel height of a
+// full block and Rows <= R.
+template <class T, std::size_t Cols, bool TransposedA, std::size_t Rows, class Store>
+inline void gemm_row_block(std::size_t m, std::size_t s0, std::size_t s1, std::size_t k0, std::size_t kc,
+                           const T* A, std::size_t lda, const T* slab, const T* bias, T* partial,
+                           std::size_t stride, bool resume, bool keep, Store& store) {
     using strips = gemm_strips<T, Cols>;
-    using plan = gemm_plan<T, Cols>;
+    constexpr std::size_t L = gemm_plan<T, Cols>::lanes;
+    const T* panel = slab;
     for (std::size_t s = s0; s < s1; ++s) {
         const std::size_t v0 = strips::first_vector(s);
-        const T* next = s + 1 < s1 ? B + plan::column(strips::first_vector(s + 1)) : nullptr;
-        if (s < strips::count_main) {
-            gemm_strip<T, Cols, TransposedA, strips::main>(m0, m1, v0, K, kc_max, A, lda, B, bias, store, panel,
-                                                           partial, next);
-        } else if (s == strips::count_main) {
-            if constexpr (strips::extra_a > 0)
-                gemm_strip<T, Cols, TransposedA, strips::extra_a>(m0, m1, v0, K, kc_max, A, lda, B, bias, store,
-                                                                  panel, partial, next);
+        T* part = partial + (v0 - strips::first_vector(s0)) * L;
+        const auto run = [&]<std::size_t C>() {
+            // A strip wider than the main ones has a lower micro-kernel: the block's rows are
+            // then covered in pieces.
+            constexpr std::size_t R = std::min(Rows, gemm_rows_for(C));
+            constexpr std::size_t pieces = Rows / R, rest = Rows % R;
+            for (std::size_t i = 0; i < pieces; ++i)
+                gemm_strip_rows<T, Cols, TransposedA, C, R>(m + i * R, v0, k0, kc, A, lda, panel, bias,
+                                                            part + i * R * stride, stride, resume, keep, store);
+            if constexpr (rest > 0)
+                gemm_strip_rows<T, Cols, TransposedA, C, rest>(m + pieces * R, v0, k0, kc, A, lda, panel, bias,
+                                                               part + pieces * R * stride, stride, resume, keep,
+                                                               store);
+            panel += kc * C * L;
+        };
+        if (s < strips::count_main) run.template operator()<strips::main>();
+        else if (s == strips::count_main) {
+            if constexpr (strips::extra_a > 0) run.template operator()<strips::extra_a>();
         } else {
-            if constexpr (strips::extra_b > 0)
-                gemm_strip<T, Cols, TransposedA, strips::extra_b>(m0, m1, v0, K, kc_max, A, lda, B, bias, store,
-                                                                  panel, partial, next);
+            if constexpr (strips::extra_b > 0) run.template operator()<strips::extra_b>();
         }
     }
 }
 
-// Rows [m0, m1) times strips [s0, s1), in groups of rows that keep A in L2.
+// Bytes of one strip's panel (kc rows of the strip): it stays in L1 while a group of rows
+// passes over it. When all of K fits in one panel (a product with few k, such as the weight
+// gradient x^T d), every strip is packed once and each block of rows goes along all strips,
+// writing C row by row. Otherwise B is taken in column blocks of about gemm_block_row_bytes
+// per row (read in order) and K in slabs of one panel, strip by strip, the sums waiting in a
+// partial buffer from one slab to the next.
+inline constexpr std::size_t gemm_panel_bytes = 32 * 1024;
+inline constexpr std::size_t gemm_block_row_bytes = 1024;
+// Bytes of partial sums that one group of rows keeps in L2.
+inline constexpr std::size_t gemm_group_bytes = 256 * 1024;
+
+template <class T, std::size_t Cols>
+struct gemm_blocking {
+    using strips = gemm_strips<T, Cols>;
+    // The row height every strip's micro-kernel divides: blocks of rows go along all strips.
+    static constexpr std::size_t block_rows = gemm_rows_for(strips::main);
+    std::size_t block_strips = 0;  // strips per column block
+    std::size_t width = 0;         // values per row of the widest column block
+    std::size_t kc = 0;            // rows of B per slab
+    std::size_t slabs = 0;
+    std::size_t group = 0;  // rows of A per group
+    bool rows_outer = false;
+    gemm_blocking(std::size_t M, std::size_t K, std::size_t s0, std::size_t s1) {
+        const std::size_t main_values = strips::main * gemm_plan<T, Cols>::lanes;
+        const std::size_t kc_max = std::max<std::size_t>(16, gemm_panel_bytes / (sizeof(T) * main_values));
+        if (K <= kc_max) {
+            block_strips = s1 - s0;
+            width = strips::values(s0, s1);
+            kc = K;
+            slabs = 1;
+            rows_outer = true;
+        } else {
+            block_strips = std::max<std::size_t>(1, gemm_block_row_bytes / (sizeof(T) * main_values));
+            width = 0;
+            for (std::size_t b = s0; b < s1; b += block_strips)
+                width = std::max(width, strips::values(b, std::min(s1, b + block_strips)));
+            slabs = (K + kc_max - 1) / kc_max;
+            kc = (K + slabs - 1) / slabs;
+        }
+        group = std::max<std::size_t>(gemm_group_bytes / (sizeof(T) * width) / block_rows, 1) * block_rows;
+        group = std::min(group, M);
+    }
+    // Scratch for one task: the slab, then the partial sums of a group.
+    std::size_t scratch_bytes() const { return (kc + group) * width * sizeof(T); }
+};
+
+// Rows [m0, m1) times strips [s0, s1), in the calling thread's scratch.
 template <class T, std::size_t Cols, bool TransposedA, class Store>
 void gemm_blocked(std::size_t m0, std::size_t m1, std::size_t s0, std::size_t s1, std::size_t K, const T* A,
-                  std::size_t lda, const T* B, const T* bias, Store& store) {
-    constexpr std::size_t nr = gemm_strip_values<T, Cols>;
-    constexpr std::size_t kc_max = gemm_depth<T, Cols>;
-    alignas(64) T panel[kc_max * nr];
-    alignas(64) T partial[gemm_partial_rows * nr];
-    std::size_t group = std::min(gemm_l2_bytes_for_a / (sizeof(T) * std::max<std::size_t>(K, 1)),
-                                 gemm_l2_bytes_for_c / (sizeof(T) * Cols));
-    if (K > kc_max) group = std::min(group, gemm_partial_rows);
-    group = std::max(group / gemm_max_rows * gemm_max_rows, gemm_max_rows);
-    for (std::size_t m = m0; m < m1; m += group)
-        gemm_block<T, Cols, TransposedA>(m, std::min(m1, m + group), s0, s1, K, kc_max, A, lda, B, bias, store, panel,
-                                         partial);
+                  std::size_t lda, const T* B, const T* bias, Store& store, const gemm_blocking<T, Cols>& blocking,
+                  T* scratch) {
+    using strips = gemm_strips<T, Cols>;
+    constexpr std::size_t L = gemm_plan<T, Cols>::lanes;
+    constexpr std::size_t R = gemm_blocking<T, Cols>::block_rows;
+    const std::size_t width = blocking.width, kc_even = blocking.kc;
+    T* slab = scratch;
+    T* partial = scratch + kc_even * width;
+    for (std::size_t g0 = m0; g0 < m1; g0 += blocking.group) {
+        const std::size_t g1 = std::min(m1, g0 + blocking.group);
+        for (std::size_t b0 = s0; b0 < s1; b0 += blocking.block_strips) {
+            const std::size_t b1 = std::min(s1, b0 + blocking.block_strips);
+            for (std::size_t p = 0; p < blocking.slabs; ++p) {
+                const std::size_t k0 = p * kc_even, kc = std::min(kc_even, K - k0);
+                // One slab holding all of B is packed once for every group.
+                if (blocking.slabs > 1 || blocking.block_strips < s1 - s0 || g0 == m0)
+                    gemm_pack_slab<T, Cols>(B, k0, kc, b0, b1, slab);
+                const bool resume = p > 0, keep = p + 1 < blocking.slabs;
+                const auto rows_along = [&](std::size_t t0, std::size_t t1) {
+                    const std::size_t offset = (strips::first_vector(t0) - strips::first_vector(b0)) * L;
+                    const auto block = [&]<std::size_t Rows>(std::size_t m) {
+                        gemm_row_block<T, Cols, TransposedA, Rows>(m, t0, t1, k0, kc, A, lda, slab + kc * offset,
+                                                                   bias, partial + (m - g0) * width + offset, width,
+                                                                   resume, keep, store);
+                    };
+                    std::size_t m = g0;
+                    for (; m + R <= g1; m += R) block.template operator()<R>(m);
+                    if constexpr (R > 4)
+                        if (m + 4 <= g1) {
+                            block.template operator()<4>(m);
+                            m += 4;
+                        }
+                    if constexpr (R > 2)
+                        if (m + 2 <= g1) {
+                            block.template operator()<2>(m);
+                            m += 2;
+                        }
+                    if constexpr (R > 1)
+                        if (m < g1) block.template operator()<1>(m);
+                };
+                if (blocking.rows_outer) {
+                    rows_along(b0, b1);
+                } else {
+                    for (std::size_t s = b0; s < b1; ++s) rows_along(s, s + 1);
+                }
+            }
+        }
+    }
 }
 
 // Products below this many flops run on one thread: splitting them costs more than it saves.
@@ -310,20 +372,32 @@ struct task_split {
 template <class T, std::size_t Cols, bool TransposedA, class Store>
 void gemm_packed(std::size_t M, std::size_t K, const T* A, std::size_t lda, const T* B, const T* bias, Store& store) {
     using strips = gemm_strips<T, Cols>;
+    using blocking_t = gemm_blocking<T, Cols>;
     const std::size_t threads = thread_count();
+    const auto run = [&](std::size_t m0, std::size_t m1, std::size_t s0, std::size_t s1) {
+        const blocking_t blocking(m1 - m0, K, s0, s1);
+        gemm_blocked<T, Cols, TransposedA>(m0, m1, s0, s1, K, A, lda, B, bias, store, blocking,
+                                           reinterpret_cast<T*>(typenet::detail::scratch()));
+    };
     if (threads <= 1 || 2.0 * double(M) * double(K) * double(Cols) < gemm_parallel_flops) {
-        gemm_blocked<T, Cols, TransposedA>(0, M, 0, strips::count, K, A, lda, B, bias, store);
+        typenet::detail::parallel_for(1, [&](std::size_t) { run(0, M, 0, strips::count); },
+                                      blocking_t(M, K, 0, strips::count).scratch_bytes());
     } else if (strips::count >= 2 * threads) {
-        // A strip per task: each thread packs and reads only its own columns of B.
-        typenet::detail::parallel_for(strips::count, [&](std::size_t s) {
-            gemm_blocked<T, Cols, TransposedA>(0, M, s, s + 1, K, A, lda, B, bias, store);
-        });
+        // Ranges of strips: each thread packs and reads only its own columns of B.
+        const task_split cols(strips::count, 1, 2 * threads);
+        std::size_t bytes = 0;
+        for (std::size_t t = 0; t < cols.count; ++t)
+            bytes = std::max(bytes, blocking_t(M, K, t * cols.size, std::min(strips::count, (t + 1) * cols.size))
+                                        .scratch_bytes());
+        typenet::detail::parallel_for(
+            cols.count,
+            [&](std::size_t t) { run(0, M, t * cols.size, std::min(strips::count, (t + 1) * cols.size)); }, bytes);
     } else {
-        const task_split rows(M, gemm_max_rows, 2 * threads);
-        typenet::detail::parallel_for(rows.count, [&](std::size_t t) {
-            gemm_blocked<T, Cols, TransposedA>(t * rows.size, std::min(M, (t + 1) * rows.size), 0, strips::count, K, A,
-                                               lda, B, bias, store);
-        });
+        // Few strips: ranges of rows, one per thread (each packs all of B).
+        const task_split rows(M, blocking_t::block_rows, threads);
+        typenet::detail::parallel_for(
+            rows.count, [&](std::size_t t) { run(t * rows.size, std::min(M, (t + 1) * rows.size), 0, strips::count); },
+            blocking_t(rows.size, K, 0, strips::count).scratch_bytes());
     }
 }
 
