@@ -9,6 +9,7 @@ namespace bench {
 inline constexpr std::string_view train_step_workload = "train_step";
 inline constexpr std::string_view predict_workload = "predict";
 inline constexpr std::string_view peak_workload = "peak_fma";
+inline constexpr std::string_view kernel_workload = "kernel";
 
 // Runs one training step (then a second) and one prediction with every variant from the same
 // parameters and exits with a message unless their losses, updates and probabilities agree.
@@ -16,5 +17,7 @@ void check_variants_agree();
 
 void register_model_benchmarks();
 void register_peak_benchmark();
+// Hot-cache micro-benchmarks of the matrix kernels (bench/gemm.cpp).
+void register_kernel_benchmarks();
 
 } // namespace bench

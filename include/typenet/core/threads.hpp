@@ -148,8 +148,12 @@ public:
         in_task() = true;
         work(generation_);
         in_task() = false;
-        // Tasks claimed by workers may still be running.
-        while (done_.load(std::memory_order_acquire) != tasks) spin_pause();
+        // Tasks claimed by workers may still be running; a worker the system has descheduled
+        // needs a core, so after a while the wait gives up its own.
+        for (int i = 0; done_.load(std::memory_order_acquire) != tasks; ++i) {
+            if (i < spin_rounds) spin_pause();
+            else std::this_thread::yield();
+        }
         busy_.store(false, std::memory_order_release);
     }
 
