@@ -74,9 +74,10 @@ struct gemm_plan {
 };
 
 // How the Cols columns are cut into strips of vectors: `count_main` strips `main` vectors wide,
-// then up to two narrower or wider ones (`extra_a`, `extra_b`, 0 when absent). When the last
-// vector overlaps its neighbour, the two are kept in one strip so that one micro-kernel (and
-// one thread) stores the overlapped columns.
+// then up to two others (`extra_a`, `extra_b`, 0 when absent) whose micro-kernels are at least
+// as tall as the main one's, so that a block of rows goes along every strip in whole
+// micro-kernels. When the last vector overlaps its neighbour, the two stay in one strip so that
+// one micro-kernel (and one thread) stores the overlapped columns.
 template <class T, std::size_t Cols>
 struct gemm_strips {
     using plan = gemm_plan<T, Cols>;
@@ -85,15 +86,19 @@ struct gemm_strips {
         if (vectors <= 4) return vectors;
         if (vectors % 3 == 0) return 3;
         if (vectors % 4 == 0) return 4;
+        if (vectors % 4 != 1) return 4;  // a last strip of 2 or 3
         return 3;
     }
     static constexpr std::size_t main = std::min(vectors, choose());
     static constexpr std::size_t full = vectors / main;
     static constexpr std::size_t rem = vectors % main;
+    // A lone overlapped last vector joins the last full strip; split in two if that strip would
+    // need a lower micro-kernel.
     static constexpr bool merge = rem == 1 && plan::overlaps && full >= 1;
+    static constexpr bool split = merge && gemm_rows_for(main + 1) < gemm_rows_for(main);
     static constexpr std::size_t count_main = merge ? full - 1 : full;
-    static constexpr std::size_t extra_a = merge ? (main + 1 <= 4 ? main + 1 : (main + 2) / 2) : rem;
-    static constexpr std::size_t extra_b = merge && main + 1 > 4 ? (main + 1) / 2 : 0;
+    static constexpr std::size_t extra_a = merge ? (split ? (main + 2) / 2 : main + 1) : rem;
+    static constexpr std::size_t extra_b = split ? (main + 1) / 2 : 0;
     static constexpr std::size_t count = count_main + (extra_a > 0) + (extra_b > 0);
     static constexpr std::size_t first_vector(std::size_t s) {
         return s <= count_main ? s * main : count_main * main + extra_a + (s > count_main + 1 ? extra_b : 0);
