@@ -24,7 +24,7 @@
 // sums wait in a partial buffer. Slabs and partial sums live in the thread's scratch memory.
 // Fewer than 4 rows stream B once instead (matrix-vector products are bound by reading B).
 // Large products are split over typenet's threads by ranges of strips, or by rows when strips
-// are few.
+// are few or k is (then C is the large operand, and each thread writes whole rows of it).
 
 #include <algorithm>
 #include <cstddef>
@@ -387,7 +387,7 @@ void gemm_packed(std::size_t M, std::size_t K, const T* A, std::size_t lda, cons
     if (threads <= 1 || 2.0 * double(M) * double(K) * double(Cols) < gemm_parallel_flops) {
         typenet::detail::parallel_for(1, [&](std::size_t) { run(0, M, 0, strips::count); },
                                       blocking_t(M, K, 0, strips::count).scratch_bytes());
-    } else if (strips::count >= 2 * threads) {
+    } else if (strips::count >= 2 * threads && !blocking_t(M, K, 0, strips::count).rows_outer) {
         // Ranges of strips: each thread packs and reads only its own columns of B.
         const task_split cols(strips::count, 1, 2 * threads);
         std::size_t bytes = 0;
@@ -398,7 +398,8 @@ void gemm_packed(std::size_t M, std::size_t K, const T* A, std::size_t lda, cons
             cols.count,
             [&](std::size_t t) { run(0, M, t * cols.size, std::min(strips::count, (t + 1) * cols.size)); }, bytes);
     } else {
-        // Few strips: ranges of rows, one per thread (each packs all of B).
+        // Few strips, or few k (B is small, C large: whole rows of C per thread): ranges of
+        // rows, one per thread, each packing all of B.
         const task_split rows(M, blocking_t::block_rows, threads);
         typenet::detail::parallel_for(
             rows.count, [&](std::size_t t) { run(t * rows.size, std::min(M, (t + 1) * rows.size), 0, strips::count); },
