@@ -14,6 +14,7 @@ inline constexpr std::string_view swish_step_workload = "swish_step";
 inline constexpr std::string_view swish_pass_workload = "swish_pass";
 // How many times each of the two is registered, alternately, for the medians.
 inline constexpr int comparison_rounds = 20;
+inline constexpr std::string_view kernel_workload = "kernel";
 
 // Runs one training step (then a second) and one prediction with every variant from the same
 // parameters and exits with a message unless their losses, updates and probabilities agree.
@@ -21,6 +22,8 @@ void check_variants_agree();
 
 void register_model_benchmarks();
 void register_peak_benchmark();
+// Hot-cache micro-benchmarks of the matrix kernels (bench/gemm.cpp).
+void register_kernel_benchmarks();
 
 // The two Swish networks take the same two steps alike, or the program exits with a message.
 void check_activation_variants_agree();

@@ -43,7 +43,10 @@ public:
         benchmark::ConsoleReporter::ReportRuns(reports);
         for (const Run& run : reports) {
             if (run.error_occurred || run.run_type != Run::RT_Iteration) continue;
-            const std::string& name = run.run_name.function_name;
+            // Kernel benchmarks differ only by their thread argument, so they keep it.
+            const std::string name = std::string_view(run.run_name.function_name).starts_with(bench::kernel_workload)
+                                         ? run.run_name.str()
+                                         : run.run_name.function_name;
             if (!results_.contains(name)) order_.push_back(name);
             measurement& m = results_[name];
             m.items_per_second.push_back(counter(run, "items_per_second"));
@@ -84,6 +87,12 @@ private:
     }
 
     static double median_speed(const measurement& m) { return median(m.items_per_second); }
+
+    // The n of a name ending in "threads:n" (1 otherwise).
+    static std::size_t threads_of(const std::string& name) {
+        const auto at = name.rfind("threads:");
+        return at == std::string::npos ? 1 : std::stoul(name.substr(at + 8));
+    }
 
     void print_speeds() const {
         // Workloads in the order they ran.
@@ -167,6 +176,19 @@ private:
             if (const measurement* m = find(train, variant))
                 std::printf("  %-12s %8.1f GFLOP/s  %5.1f%% of peak\n", variant, median(m->flops_per_second) * 1e-9,
                             100.0 * median(m->flops_per_second) / peak_flops);
+        bool heading = false;
+        for (const std::string& name : order_) {
+            if (!std::string_view(name).starts_with(bench::kernel_workload)) continue;
+            const measurement& m = results_.at(name);
+            if (m.runs == 0) continue;
+            if (!heading) {
+                std::printf("\nKernels alone, hot cache (operands reused every iteration), GFLOP/s and share of the peak\n");
+                heading = true;
+            }
+            const double per_thread = peak_flops * static_cast<double>(threads_of(name));
+            std::printf("  %-52s %8.1f GFLOP/s  %5.1f%% of %zu x peak\n", name.c_str(), median(m.flops_per_second) * 1e-9,
+                        100.0 * median(m.flops_per_second) / per_thread, threads_of(name));
+        }
     }
 
     std::map<std::string, measurement> results_;
@@ -183,6 +205,7 @@ int main(int argc, char** argv) {
     bench::check_activation_variants_agree();
     bench::register_model_benchmarks();
     bench::register_activation_benchmarks();
+    bench::register_kernel_benchmarks();
     bench::register_peak_benchmark();
 
     summary_reporter reporter{isatty(fileno(stdout)) ? benchmark::ConsoleReporter::OO_ColorTabular

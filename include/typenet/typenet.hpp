@@ -11,6 +11,7 @@
 #include <typenet/core/rng.hpp>
 #include <typenet/core/shape.hpp>
 #include <typenet/core/tensor.hpp>
+#include <typenet/core/threads.hpp>
 #include <typenet/data/dataset.hpp>
 #include <typenet/data/fashion_mnist.hpp>
 #include <typenet/data/idx.hpp>

@@ -14,6 +14,7 @@
 #include <typenet/core/model.hpp>
 #include <typenet/core/network.hpp>
 #include <typenet/core/rng.hpp>
+#include <typenet/core/threads.hpp>
 #include <typenet/layers/activations.hpp>
 #include <typenet/layers/dense.hpp>
 #include <typenet/layers/input.hpp>
@@ -134,4 +135,17 @@ TEMPLATE_TEST_CASE("a training step allocates nothing after the first at a batch
     check_no_allocation<Network<Input<20>, Dense<20, 24>, BatchNorm, ReLU, Dropout<0.5>, Dense<24, 12>, PReLU,
                                 LayerNorm, Maxout<2>, GroupNorm<3>, Tanh, Dense<6, 4>, Softmax, MeanSquaredError>,
                         TestType>(4);
+}
+
+// Layers large enough that every product and the update are split over the threads.
+TEMPLATE_TEST_CASE("a training step on several threads allocates nothing after the first", "[core][model][allocation][threads]",
+                   float, double) {
+    for (const std::size_t threads : {1, 2, 3}) {
+        CAPTURE(threads);
+        set_threads(threads);
+        check_no_allocation<Network<Input<600>, Dense<600, 700>, ReLU, Dense<700, 300>, Tanh, Dense<300, 10>,
+                                    SoftmaxCrossEntropy>,
+                            TestType>(10);
+    }
+    set_threads(0);
 }

@@ -1,11 +1,19 @@
-// kernels::gemm, transpose and column_sums against the scalar reference, for float and double
-// and for column counts that leave a tail for every vector width (16/8/4 floats, 8/4/2 doubles).
+// kernels::gemm, transpose and column_sums against the scalar reference, for float and double,
+// for column counts that leave a tail for every vector width (16/8/4 floats, 8/4/2 doubles),
+// row counts on both sides of every micro-kernel height and of the streaming path (fewer than
+// 4 rows), depths on both sides of a packed panel (so partial sums are kept and resumed), and
+// for 1, 2 and 3 threads.
+//
+// gemm promises that every output is the chain bias, then one fused multiply-add per k in order;
+// reference::fused_product computes that chain with std::fma, so where the target has FMA
+// instructions the kernel must match it bit for bit.
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -16,27 +24,31 @@
 #include <typenet/kernels/simd.hpp>
 
 #include "../support/test_values.hpp"
+#include "../support/threads.hpp"
 
 namespace {
 
 namespace kernels = typenet::kernels;
 namespace simd = typenet::simd;
 
-using column_counts = std::integer_sequence<std::size_t, 1, 3, 7, 10, 16, 17, 33, 100>;
+using column_counts = std::integer_sequence<std::size_t, 1, 3, 7, 10, 15, 16, 17, 33, 100, 1000, 1024>;
 
-// C = A B (+ bias) through the kernel, every stored vector checked to lie inside C, compared
-// with reference::dense_forward within a tolerance relative to sum_k |A||B| (+ |bias|).
-// A is M x K with rows lda apart, or (TransposedA) K x M with rows lda apart.
-template <class T, std::size_t Cols, bool TransposedA = false>
-void check_gemm(std::size_t M, std::size_t K, std::size_t lda, bool with_bias) {
-    CAPTURE(Cols, TransposedA, M, K, lda, with_bias);
-    const auto A = typenet::test::uniform_values<T>((TransposedA ? K : M) * lda, 1 + M * 131 + K);
-    const auto a = [&](std::size_t m, std::size_t k) { return TransposedA ? A[k * lda + m] : A[m * lda + k]; };
-    const auto B = typenet::test::uniform_values<T>(K * Cols, 2 + Cols);
-    const auto bias = typenet::test::uniform_values<T>(Cols, 3 + Cols);
-    const T* b = with_bias ? bias.data() : nullptr;
+#if defined(__FMA__)
+constexpr bool exact = true;  // the kernel's chain of fused multiply-adds is reproducible
+#else
+constexpr bool exact = false;
+#endif
 
-    std::vector<T> C(M * Cols, std::numeric_limits<T>::quiet_NaN());
+template <class T>
+bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+}
+
+// C = A B (+ bias) through the kernel; false if a store fell outside C.
+template <class T, std::size_t Cols, bool TransposedA>
+bool run_gemm(std::size_t M, std::size_t K, const std::vector<T>& A, std::size_t lda, const std::vector<T>& B,
+              const T* bias, std::vector<T>& C) {
+    C.assign(M * Cols, std::numeric_limits<T>::quiet_NaN());
     bool in_bounds = true;
     const auto store = [&]<class V>(std::size_t r, std::size_t j, const V& v) {
         if (r >= M || j + simd::lanes<V> > Cols) {
@@ -45,76 +57,138 @@ void check_gemm(std::size_t M, std::size_t K, std::size_t lda, bool with_bias) {
         }
         simd::store(C.data() + r * Cols + j, v);
     };
-    kernels::gemm<T, Cols, TransposedA>(M, K, A.data(), lda, B.data(), b, store);
-    REQUIRE(in_bounds);
+    kernels::gemm<T, Cols, TransposedA>(M, K, A.data(), lda, B.data(), bias, store);
+    return in_bounds;
+}
 
+// The kernel against the fused chain (bit for bit where FMA exists) and against the plain
+// reference product within a tolerance relative to sum_k |A||B| (+ |bias|).
+template <class T, std::size_t Cols, bool TransposedA = false>
+void check_gemm(std::size_t M, std::size_t K, std::size_t lda, bool with_bias) {
+    CAPTURE(Cols, TransposedA, M, K, lda, with_bias);
+    const auto A = typenet::test::uniform_values<T>((TransposedA ? K : M) * lda + 1, 1 + M * 131 + K);
+    const auto B = typenet::test::uniform_values<T>(K * Cols + 1, 2 + Cols);
+    const auto bias = typenet::test::uniform_values<T>(Cols, 3 + Cols);
+    const T* b = with_bias ? bias.data() : nullptr;
+
+    std::vector<T> C;
+    REQUIRE(run_gemm<T, Cols, TransposedA>(M, K, A, lda, B, b, C));
+
+    std::vector<T> chain(M * Cols);
+    kernels::reference::fused_product(A.data(), lda, TransposedA, B.data(), b, M, K, Cols, chain.data());
+    if constexpr (exact) REQUIRE(same_bits(C, chain));
+
+    const auto a = [&](std::size_t m, std::size_t k) { return TransposedA ? A[k * lda + m] : A[m * lda + k]; };
     std::vector<T> packed(M * K);
+    std::vector<double> abs_a(M * K), abs_b(K * Cols), abs_bias(Cols);
     for (std::size_t m = 0; m < M; ++m)
-        for (std::size_t k = 0; k < K; ++k) packed[m * K + k] = a(m, k);
+        for (std::size_t k = 0; k < K; ++k) {
+            packed[m * K + k] = a(m, k);
+            abs_a[m * K + k] = std::abs(double(a(m, k)));
+        }
+    for (std::size_t i = 0; i < K * Cols; ++i) abs_b[i] = std::abs(double(B[i]));
+    for (std::size_t j = 0; j < Cols; ++j) abs_bias[j] = std::abs(double(bias[j]));
     std::vector<T> want(M * Cols);
     kernels::reference::dense_forward(packed.data(), B.data(), b, M, K, Cols, want.data());
-
-    std::vector<double> abs_a(packed.begin(), packed.end()), abs_b(B.begin(), B.end());
-    std::vector<double> abs_bias(bias.begin(), bias.end());
-    for (auto* v : {&abs_a, &abs_b, &abs_bias})
-        for (double& x : *v) x = std::abs(x);
     std::vector<double> scale(M * Cols);
     kernels::reference::dense_forward(abs_a.data(), abs_b.data(), with_bias ? abs_bias.data() : nullptr, M, K, Cols,
                                       scale.data());
-
     std::size_t bad = 0;
     for (std::size_t i = 0; i < C.size(); ++i) {
         const double diff = std::abs(double(C[i]) - double(want[i]));
-        if (!(diff <= typenet::test::tolerance<T> * std::max(scale[i], 1e-30))) {
-            if (bad++ == 0) {
-                CAPTURE(i, C[i], want[i], scale[i]);
-                CHECK(diff <= typenet::test::tolerance<T> * scale[i]);
-            }
+        if (!(diff <= typenet::test::tolerance<T> * std::max(scale[i], 1e-30)) && bad++ == 0) {
+            CAPTURE(i, C[i], want[i], scale[i]);
+            CHECK(diff <= typenet::test::tolerance<T> * scale[i]);
         }
     }
     REQUIRE(bad == 0);
 }
 
+template <class T, bool TransposedA, std::size_t... C>
+void check_all_columns(std::size_t M, std::size_t K, std::size_t pad, bool with_bias,
+                       std::integer_sequence<std::size_t, C...>) {
+    (check_gemm<T, C, TransposedA>(M, K, (TransposedA ? M : K) + pad, with_bias), ...);
+}
+
+const std::vector<std::size_t> row_counts{1, 2, 3, 4, 5, 6, 7, 8, 9, 64, 65};
+// Beyond 256 every strip takes more than one packed panel.
+const std::vector<std::size_t> depths{1, 2, 5, 31, 300};
+
 } // namespace
 
 TEMPLATE_TEST_CASE("gemm matches the reference for every column count, row count and depth", "[kernels][gemm]", float,
                    double) {
-    for (const std::size_t M : {1, 2, 3, 4, 5, 9, 64})
-        for (const std::size_t K : {1, 2, 5, 16, 31, 100})
+    for (const std::size_t M : row_counts)
+        for (const std::size_t K : depths)
             for (const bool with_bias : {false, true})
-                [&]<std::size_t... C>(std::integer_sequence<std::size_t, C...>) {
-                    (check_gemm<TestType, C>(M, K, K, with_bias), ...);
-                }(column_counts{});
+                check_all_columns<TestType, false>(M, K, 0, with_bias, column_counts{});
 }
 
 TEMPLATE_TEST_CASE("gemm reads rows of A with a leading dimension larger than K", "[kernels][gemm]", float, double) {
-    for (const std::size_t M : {1, 3, 5, 9})
-        for (const std::size_t K : {1, 7, 20})
-            [&]<std::size_t... C>(std::integer_sequence<std::size_t, C...>) {
-                (check_gemm<TestType, C>(M, K, K + 3, true), ...);
-            }(column_counts{});
+    for (const std::size_t M : {1, 3, 5, 9, 65})
+        for (const std::size_t K : {1, 7, 300}) check_all_columns<TestType, false>(M, K, 3, true, column_counts{});
 }
 
 TEMPLATE_TEST_CASE("gemm reads A transposed, as the weight gradient x^T d does", "[kernels][gemm]", float, double) {
-    for (const std::size_t M : {1, 2, 3, 4, 5, 9, 64})
-        for (const std::size_t K : {1, 2, 5, 31, 100})
-            for (const std::size_t pad : {0, 3})
-                [&]<std::size_t... C>(std::integer_sequence<std::size_t, C...>) {
-                    (check_gemm<TestType, C, true>(M, K, M + pad, pad == 0), ...);
-                }(column_counts{});
+    for (const std::size_t M : row_counts)
+        for (const std::size_t K : depths)
+            for (const std::size_t pad : {0, 3}) check_all_columns<TestType, true>(M, K, pad, pad == 0, column_counts{});
 }
 
 TEMPLATE_TEST_CASE("gemm with K = 0 gives the bias, or zeros", "[kernels][gemm]", float, double) {
     using T = TestType;
     const auto bias = typenet::test::uniform_values<T>(17, 9);
-    std::vector<T> C(3 * 17, T(5));
-    const T a = 0, b = 0;
-    const auto store = [&]<class V>(std::size_t r, std::size_t j, const V& v) { simd::store(&C[r * 17 + j], v); };
-    kernels::gemm<T, 17>(3, 0, &a, 0, &b, bias.data(), store);
-    for (std::size_t r = 0; r < 3; ++r)
-        for (std::size_t j = 0; j < 17; ++j) REQUIRE(C[r * 17 + j] == bias[j]);
-    kernels::gemm<T, 17>(3, 0, &a, 0, &b, nullptr, store);
-    for (const T c : C) REQUIRE(c == T(0));
+    for (const std::size_t M : {1, 3, 9}) {
+        CAPTURE(M);
+        std::vector<T> C(M * 17, T(5));
+        const T a = 0, b = 0;
+        const auto store = [&]<class V>(std::size_t r, std::size_t j, const V& v) { simd::store(&C[r * 17 + j], v); };
+        kernels::gemm<T, 17>(M, 0, &a, 0, &b, bias.data(), store);
+        for (std::size_t r = 0; r < M; ++r)
+            for (std::size_t j = 0; j < 17; ++j) REQUIRE(C[r * 17 + j] == bias[j]);
+        kernels::gemm<T, 17>(M, 0, &a, 0, &b, nullptr, store);
+        for (const T c : C) REQUIRE(c == T(0));
+    }
+}
+
+namespace {
+// The same product with 1, 2 and 3 threads: the results must not differ in a single bit, and
+// (with FMA) must be the fused chain.
+template <class T, std::size_t Cols, bool TransposedA>
+void check_threads(std::size_t M, std::size_t K) {
+    CAPTURE(Cols, TransposedA, M, K);
+    const std::size_t lda = TransposedA ? M : K;
+    const auto A = typenet::test::uniform_values<T>((TransposedA ? K : M) * lda, 7 + M + K);
+    const auto B = typenet::test::uniform_values<T>(K * Cols, 8 + Cols);
+    const auto bias = typenet::test::uniform_values<T>(Cols, 9 + Cols);
+    std::vector<T> one, other;
+    {
+        const typenet::test::with_threads threads(1);
+        REQUIRE(run_gemm<T, Cols, TransposedA>(M, K, A, lda, B, bias.data(), one));
+    }
+    for (const std::size_t n : {2, 3}) {
+        CAPTURE(n);
+        const typenet::test::with_threads threads(n);
+        REQUIRE(run_gemm<T, Cols, TransposedA>(M, K, A, lda, B, bias.data(), other));
+        REQUIRE(same_bits(one, other));
+    }
+    std::vector<T> chain(M * Cols);
+    kernels::reference::fused_product(A.data(), lda, TransposedA, B.data(), bias.data(), M, K, Cols, chain.data());
+    if constexpr (exact) REQUIRE(same_bits(one, chain));
+}
+} // namespace
+
+TEMPLATE_TEST_CASE("gemm gives bitwise the same results on 1, 2 and 3 threads", "[kernels][gemm][threads]", float,
+                   double) {
+    using T = TestType;
+    check_threads<T, 1024, false>(64, 300);  // split by strips of columns
+    check_threads<T, 1000, false>(65, 300);
+    check_threads<T, 100, false>(200, 300);  // too few strips: split by rows
+    check_threads<T, 1000, false>(1, 1024);  // one row: streamed, split by columns
+    check_threads<T, 1000, false>(3, 1024);
+    check_threads<T, 100, true>(1000, 64);   // the weight gradient's shape
+    check_threads<T, 1024, true>(300, 64);
+    check_threads<T, 10, true>(3000, 64);
 }
 
 TEMPLATE_TEST_CASE("transpose swaps rows and columns across tile boundaries", "[kernels][transpose]", float, double) {

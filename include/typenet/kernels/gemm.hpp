@@ -1,19 +1,37 @@
 #pragma once
-// The one matrix-product kernel behind every dense layer's forward and backward pass:
+// The one matrix-product kernel behind every dense layer's forward pass and weight gradient:
 //   C[m][j] = sum_k A(m, k) * B[k*Cols + j] (+ bias[j]),  m < M, k < K, j < Cols,
 // with A(m, k) = A[m*lda + k], or A[k*lda + m] when TransposedA (so the weight gradient x^T d
 // reads x where it lies), handed to a store callback one vector at a time (the fused epilogue).
 //
-// Cols is a compile-time constant: the column panels, the vector width and the tail are all
-// fixed when the kernel is instantiated. A tail narrower than a vector is covered by a last
-// vector that overlaps the previous one (the overlapped columns are computed twice,
-// bit-identically), so no scalar tail loop exists whenever Cols is at least one vector wide.
+// Cols is a compile-time constant: the column strips, the register blocking, the vector width
+// and the tail are all fixed when the kernel is instantiated. A tail narrower than a vector is
+// covered by a last vector that overlaps the previous one (the overlapped columns are computed
+// twice, bit-identically, within one strip), so no scalar tail loop exists whenever Cols is at
+// least one vector wide.
+//
+// Every output is the same chain of fused multiply-adds, bias first then k = 0, 1, ..., K-1,
+// whatever the blocking, the row or strip it falls in and the thread that computes it: results
+// do not depend on how the work is split.
+//
+// Blocking (see docs/performance.md): the columns are cut into strips of 1 to 4 vectors. K is
+// cut into slabs of at most 512 KiB of B; a slab is packed, reading whole rows of B in order,
+// strip after strip into contiguous panels (kc x strip), so that the micro-kernel reads B as
+// one stream from L2 whatever Cols is (rows of B a power of two apart would otherwise fall into
+// the same few cache sets, and a strip's rows into as many pages). For each block of R rows of
+// A the micro-kernel then runs along all strips, holding R x C accumulators in registers (R = 8
+// rows for strips of 3 vectors, 6 for 4, ...), so C is written row by row; between slabs the
+// sums wait in a partial buffer. Slabs and partial sums live in the thread's scratch memory.
+// Fewer than 4 rows stream B once instead (matrix-vector products are bound by reading B).
+// Large products are split over typenet's threads by ranges of strips, or by rows when strips
+// are few or k is (then C is the large operand, and each thread writes whole rows of it).
 
 #include <algorithm>
 #include <cstddef>
 #include <type_traits>
 #include <utility>
 
+#include <typenet/core/threads.hpp>
 #include <typenet/kernels/simd.hpp>
 
 // Full unrolling of the register-blocked loops: at -O2 GCC otherwise keeps the accumulators in
@@ -30,86 +48,492 @@ namespace typenet::kernels {
 
 namespace detail {
 
-inline constexpr std::size_t gemm_rows = 4;      // rows of C per micro-kernel
-inline constexpr std::size_t gemm_vectors = 4;   // vectors of C per micro-kernel row
+// Vector registers of the target; a micro-kernel keeps about three quarters of them as
+// accumulators and the rest for the B vectors of one k.
+#if XSIMD_WITH_AVX512F
+inline constexpr std::size_t vector_registers = 32;
+#else
+inline constexpr std::size_t vector_registers = 16;
+#endif
+inline constexpr std::size_t gemm_accumulators = vector_registers * 3 / 4;
+inline constexpr std::size_t gemm_max_rows = 8;
+
+// Rows of the micro-kernel for a strip `width` vectors wide.
+constexpr std::size_t gemm_rows_for(std::size_t width) {
+    return std::min(gemm_max_rows, gemm_accumulators / width);
+}
 
 template <class T, std::size_t Cols>
 struct gemm_plan {
     using V = simd::vec_at_most<T, Cols>;
     static constexpr std::size_t lanes = simd::lanes<V>;
     static constexpr std::size_t vectors = (Cols + lanes - 1) / lanes;
+    static constexpr bool overlaps = Cols % lanes != 0;
     // Column where vector v starts; the last one is pulled back so it ends at Cols.
     static constexpr std::size_t column(std::size_t v) { return std::min(v * lanes, Cols - lanes); }
+};
+
+// How the Cols columns are cut into strips of vectors: `count_main` strips `main` vectors wide,
+// then up to two others (`extra_a`, `extra_b`, 0 when absent) whose micro-kernels are at least
+// as tall as the main one's, so that a block of rows goes along every strip in whole
+// micro-kernels. When the last vector overlaps its neighbour, the two stay in one strip so that
+// one micro-kernel (and one thread) stores the overlapped columns.
+template <class T, std::size_t Cols>
+struct gemm_strips {
+    using plan = gemm_plan<T, Cols>;
+    static constexpr std::size_t vectors = plan::vectors;
+    static constexpr std::size_t choose() {
+        if (vectors <= 4) return vectors;
+        if (vectors % 3 == 0) return 3;
+        if (vectors % 4 == 0) return 4;
+        if (vectors % 4 != 1) return 4;  // a last strip of 2 or 3
+        return 3;
+    }
+    static constexpr std::size_t main = std::min(vectors, choose());
+    static constexpr std::size_t full = vectors / main;
+    static constexpr std::size_t rem = vectors % main;
+    // A lone overlapped last vector joins the last full strip; split in two if that strip would
+    // need a lower micro-kernel.
+    static constexpr bool merge = rem == 1 && plan::overlaps && full >= 1;
+    static constexpr bool split = merge && gemm_rows_for(main + 1) < gemm_rows_for(main);
+    static constexpr std::size_t count_main = merge ? full - 1 : full;
+    static constexpr std::size_t extra_a = merge ? (split ? (main + 2) / 2 : main + 1) : rem;
+    static constexpr std::size_t extra_b = split ? (main + 1) / 2 : 0;
+    static constexpr std::size_t count = count_main + (extra_a > 0) + (extra_b > 0);
+    static constexpr std::size_t first_vector(std::size_t s) {
+        return s <= count_main ? s * main : count_main * main + extra_a + (s > count_main + 1 ? extra_b : 0);
+    }
+    static constexpr std::size_t width(std::size_t s) {
+        return s < count_main ? main : s == count_main ? extra_a : extra_b;
+    }
+    // Values of one row of strips [s0, s1) in a slab.
+    static constexpr std::size_t values(std::size_t s0, std::size_t s1) {
+        return (first_vector(s1) - first_vector(s0)) * plan::lanes;
+    }
 };
 
 // GCC otherwise folds each load of B into every FMA that uses it, re-reading B R times per k
 // and saturating the load ports; an empty asm makes the loaded value opaque, so it stays in a
 // register.
 template <class V>
-inline void keep_in_register([[maybe_unused]] V& v) noexcept {
+inline V in_register(V v) noexcept {
 #if defined(__GNUC__) && !defined(__clang__)
     if constexpr (!std::is_arithmetic_v<V>) {
-        auto& reg = v.data;
+        auto reg = v.data;
         asm("" : "+v"(reg));
+        return V(reg);
     }
 #endif
+    return v;
 }
 
-template <class T, std::size_t Cols, bool TransposedA, std::size_t R, std::size_t V0, std::size_t C, class Store>
-inline void gemm_micro(std::size_t m0, std::size_t K, const T* A, std::size_t lda, const T* B, const T* bias,
-                       Store& store) {
+// Rows k0 .. k0+kc of B, strips [s0, s1), packed panel after panel: strip s occupies kc rows of
+// its width, contiguous, from offset kc * (values of the strips before it).
+template <class T, std::size_t Cols>
+inline void gemm_pack_slab(const T* B, std::size_t k0, std::size_t kc, std::size_t s0, std::size_t s1,
+                           T* slab) noexcept {
+    using strips = gemm_strips<T, Cols>;
     using plan = gemm_plan<T, Cols>;
     using V = typename plan::V;
-    V acc[R][C];
-    for (std::size_t c = 0; c < C; ++c) {
-        const V init = bias ? simd::load<V>(bias + plan::column(V0 + c)) : simd::broadcast<V>(T(0));
-        for (std::size_t r = 0; r < R; ++r) acc[r][c] = init;
-    }
-    // A(m0 + r, k) = a_rows[r][TransposedA ? k * lda : k]
-    const T* a_rows[R];
-    for (std::size_t r = 0; r < R; ++r) a_rows[r] = TransposedA ? A + m0 + r : A + (m0 + r) * lda;
-    for (std::size_t k = 0; k < K; ++k) {
-        const T* b_row = B + k * Cols;
-        V b[C];
-        TYPENET_UNROLL
-        for (std::size_t c = 0; c < C; ++c) {
-            b[c] = simd::load<V>(b_row + plan::column(V0 + c));
-            keep_in_register(b[c]);
-        }
-        TYPENET_UNROLL
-        for (std::size_t r = 0; r < R; ++r) {
-            const V a = simd::broadcast<V>(a_rows[r][TransposedA ? k * lda : k]);
-            TYPENET_UNROLL
-            for (std::size_t c = 0; c < C; ++c) acc[r][c] = simd::fmadd(a, b[c], acc[r][c]);
+    constexpr std::size_t L = plan::lanes;
+    const T* row = B + k0 * Cols;
+    for (std::size_t k = 0; k < kc; ++k, row += Cols) {
+        T* panel = slab;
+        for (std::size_t s = s0; s < s1; ++s) {
+            const std::size_t v0 = strips::first_vector(s), w = strips::width(s);
+            T* dst = panel + k * w * L;
+            for (std::size_t c = 0; c < w; ++c) simd::store(dst + c * L, simd::load<V>(row + plan::column(v0 + c)));
+            panel += kc * w * L;
         }
     }
-    for (std::size_t r = 0; r < R; ++r)
-        for (std::size_t c = 0; c < C; ++c) store(m0 + r, plan::column(V0 + c), acc[r][c]);
 }
 
-template <class T, std::size_t Cols, bool TransposedA, std::size_t R, class Store, std::size_t... P>
-inline void gemm_row_block(std::size_t m0, std::size_t K, const T* A, std::size_t lda, const T* B, const T* bias,
-                           Store& store, std::index_sequence<P...>) {
+// R rows from m0 times the C vectors of a packed panel, over the panel's kc values of k from
+// k0. The accumulators start from `partial` (rows `stride` apart) when `resume`, else from the
+// bias (or zero); they end in `partial` when `keep`, else in the store.
+template <class T, std::size_t Cols, bool TransposedA, std::size_t R, std::size_t C, class Store>
+inline void gemm_micro(std::size_t m0, std::size_t k0, std::size_t kc, const T* A, std::size_t lda, const T* panel,
+                       const std::size_t (&col)[C], const T* bias, T* partial, std::size_t stride, bool resume,
+                       bool keep, Store& store) {
     using plan = gemm_plan<T, Cols>;
-    constexpr std::size_t panel = gemm_vectors;
-    (gemm_micro<T, Cols, TransposedA, R, P * panel, std::min(panel, plan::vectors - P * panel)>(m0, K, A, lda, B, bias, store), ...);
+    using V = typename plan::V;
+    constexpr std::size_t L = plan::lanes;
+    V acc[R][C];
+    if (resume) {
+        TYPENET_UNROLL
+        for (std::size_t r = 0; r < R; ++r)
+            TYPENET_UNROLL
+            for (std::size_t c = 0; c < C; ++c) acc[r][c] = simd::load<V>(partial + r * stride + c * L);
+    } else {
+        TYPENET_UNROLL
+        for (std::size_t c = 0; c < C; ++c) {
+            const V init = bias ? simd::load<V>(bias + col[c]) : simd::broadcast<V>(T(0));
+            TYPENET_UNROLL
+            for (std::size_t r = 0; r < R; ++r) acc[r][c] = init;
+        }
+    }
+    // A(m0 + r, k0 + k) = a[TransposedA ? k * lda + r : r * lda + k]. Rows 4 and up are
+    // addressed from a second base, so that three strides (lda, 2 lda, 3 lda) serve eight rows
+    // and the row offsets stay in registers.
+    const T* a = TransposedA ? A + k0 * lda + m0 : A + m0 * lda + k0;
+    const T* a_hi = TransposedA ? a : a + 4 * lda;
+    const std::size_t lda_2 = 2 * lda, lda_3 = 3 * lda;
+    const auto a_at = [&](std::size_t r, std::size_t k) -> T {
+        if constexpr (TransposedA) return a[k * lda + r];
+        else {
+            const T* base = r < 4 ? a + k : a_hi + k;
+            switch (r % 4) {
+            case 0: return base[0];
+            case 1: return base[lda];
+            case 2: return base[lda_2];
+            default: return base[lda_3];
+            }
+        }
+    };
+    const T* b_row = panel;
+    for (std::size_t k = 0; k < kc; ++k, b_row += C * L) {
+        V b[C];
+        TYPENET_UNROLL
+        for (std::size_t c = 0; c < C; ++c) b[c] = in_register(simd::load<V>(b_row + c * L));
+        TYPENET_UNROLL
+        for (std::size_t r = 0; r < R; ++r) {
+            const V av = simd::broadcast<V>(a_at(r, k));
+            TYPENET_UNROLL
+            for (std::size_t c = 0; c < C; ++c) acc[r][c] = simd::fmadd(av, b[c], acc[r][c]);
+        }
+    }
+    if (keep) {
+        TYPENET_UNROLL
+        for (std::size_t r = 0; r < R; ++r)
+            TYPENET_UNROLL
+            for (std::size_t c = 0; c < C; ++c) simd::store(partial + r * stride + c * L, acc[r][c]);
+    } else {
+        TYPENET_UNROLL
+        for (std::size_t r = 0; r < R; ++r)
+            TYPENET_UNROLL
+            for (std::size_t c = 0; c < C; ++c) store(m0 + r, col[c], acc[r][c]);
+    }
+}
+
+// Rows [m, m + Rows) along one strip of a packed slab.
+template <class T, std::size_t Cols, bool TransposedA, std::size_t C, std::size_t Rows, class Store>
+inline void gemm_strip_rows(std::size_t m, std::size_t v0, std::size_t k0, std::size_t kc, const T* A,
+                            std::size_t lda, const T* panel, const T* bias, T* partial, std::size_t stride,
+                            bool resume, bool keep, Store& store) {
+    using plan = gemm_plan<T, Cols>;
+    std::size_t col[C];
+    for (std::size_t c = 0; c < C; ++c) col[c] = plan::column(v0 + c);
+    gemm_micro<T, Cols, TransposedA, Rows, C>(m, k0, kc, A, lda, panel, col, bias, partial, stride, resume, keep,
+                                              store);
+}
+
+// Rows [m, m + Rows) along strips [s0, s1) of a packed slab; R is the micro-kernel height of a
+// full block and Rows <= R.
+template <class T, std::size_t Cols, bool TransposedA, std::size_t Rows, class Store>
+inline void gemm_row_block(std::size_t m, std::size_t s0, std::size_t s1, std::size_t k0, std::size_t kc,
+                           const T* A, std::size_t lda, const T* slab, const T* bias, T* partial,
+                           std::size_t stride, bool resume, bool keep, Store& store) {
+    using strips = gemm_strips<T, Cols>;
+    constexpr std::size_t L = gemm_plan<T, Cols>::lanes;
+    const T* panel = slab;
+    for (std::size_t s = s0; s < s1; ++s) {
+        const std::size_t v0 = strips::first_vector(s);
+        T* part = partial + (v0 - strips::first_vector(s0)) * L;
+        const auto run = [&]<std::size_t C>() {
+            // A strip wider than the main ones has a lower micro-kernel: the block's rows are
+            // then covered in pieces.
+            constexpr std::size_t R = std::min(Rows, gemm_rows_for(C));
+            constexpr std::size_t pieces = Rows / R, rest = Rows % R;
+            for (std::size_t i = 0; i < pieces; ++i)
+                gemm_strip_rows<T, Cols, TransposedA, C, R>(m + i * R, v0, k0, kc, A, lda, panel, bias,
+                                                            part + i * R * stride, stride, resume, keep, store);
+            if constexpr (rest > 0)
+                gemm_strip_rows<T, Cols, TransposedA, C, rest>(m + pieces * R, v0, k0, kc, A, lda, panel, bias,
+                                                               part + pieces * R * stride, stride, resume, keep,
+                                                               store);
+            panel += kc * C * L;
+        };
+        if (s < strips::count_main) run.template operator()<strips::main>();
+        else if (s == strips::count_main) {
+            if constexpr (strips::extra_a > 0) run.template operator()<strips::extra_a>();
+        } else {
+            if constexpr (strips::extra_b > 0) run.template operator()<strips::extra_b>();
+        }
+    }
+}
+
+// Bytes of one strip's panel (kc rows of the strip): it stays in L1 while a group of rows
+// passes over it. When all of K fits in one panel (a product with few k, such as the weight
+// gradient x^T d), every strip is packed once and each block of rows goes along all strips,
+// writing C row by row. Otherwise B is taken in column blocks of about gemm_block_row_bytes
+// per row (read in order) and K in slabs of one panel, strip by strip, the sums waiting in a
+// partial buffer from one slab to the next.
+inline constexpr std::size_t gemm_panel_bytes = 32 * 1024;
+inline constexpr std::size_t gemm_block_row_bytes = 1024;
+// Bytes of partial sums that one group of rows keeps in L2.
+inline constexpr std::size_t gemm_group_bytes = 256 * 1024;
+
+template <class T, std::size_t Cols>
+struct gemm_blocking {
+    using strips = gemm_strips<T, Cols>;
+    // The row height every strip's micro-kernel divides: blocks of rows go along all strips.
+    static constexpr std::size_t block_rows = gemm_rows_for(strips::main);
+    std::size_t block_strips = 0;  // strips per column block
+    std::size_t width = 0;         // values per row of the widest column block
+    std::size_t kc = 0;            // rows of B per slab
+    std::size_t slabs = 0;
+    std::size_t group = 0;  // rows of A per group
+    bool rows_outer = false;
+    gemm_blocking(std::size_t M, std::size_t K, std::size_t s0, std::size_t s1) {
+        const std::size_t main_values = strips::main * gemm_plan<T, Cols>::lanes;
+        const std::size_t kc_max = std::max<std::size_t>(16, gemm_panel_bytes / (sizeof(T) * main_values));
+        if (K <= kc_max) {
+            block_strips = s1 - s0;
+            width = strips::values(s0, s1);
+            kc = K;
+            slabs = 1;
+            rows_outer = true;
+        } else {
+            block_strips = std::max<std::size_t>(1, gemm_block_row_bytes / (sizeof(T) * main_values));
+            width = 0;
+            for (std::size_t b = s0; b < s1; b += block_strips)
+                width = std::max(width, strips::values(b, std::min(s1, b + block_strips)));
+            slabs = (K + kc_max - 1) / kc_max;
+            kc = (K + slabs - 1) / slabs;
+        }
+        group = std::max<std::size_t>(gemm_group_bytes / (sizeof(T) * width) / block_rows, 1) * block_rows;
+        group = std::min(group, M);
+    }
+    // Scratch for one task: the slab, then the partial sums of a group.
+    std::size_t scratch_bytes() const { return (kc + group) * width * sizeof(T); }
+};
+
+// Rows [m0, m1) times strips [s0, s1), in the calling thread's scratch.
+template <class T, std::size_t Cols, bool TransposedA, class Store>
+void gemm_blocked(std::size_t m0, std::size_t m1, std::size_t s0, std::size_t s1, std::size_t K, const T* A,
+                  std::size_t lda, const T* B, const T* bias, Store& store, const gemm_blocking<T, Cols>& blocking,
+                  T* scratch) {
+    using strips = gemm_strips<T, Cols>;
+    constexpr std::size_t L = gemm_plan<T, Cols>::lanes;
+    constexpr std::size_t R = gemm_blocking<T, Cols>::block_rows;
+    const std::size_t width = blocking.width, kc_even = blocking.kc;
+    T* slab = scratch;
+    T* partial = scratch + kc_even * width;
+    for (std::size_t g0 = m0; g0 < m1; g0 += blocking.group) {
+        const std::size_t g1 = std::min(m1, g0 + blocking.group);
+        for (std::size_t b0 = s0; b0 < s1; b0 += blocking.block_strips) {
+            const std::size_t b1 = std::min(s1, b0 + blocking.block_strips);
+            for (std::size_t p = 0; p < blocking.slabs; ++p) {
+                const std::size_t k0 = p * kc_even, kc = std::min(kc_even, K - k0);
+                // One slab holding all of B is packed once for every group.
+                if (blocking.slabs > 1 || blocking.block_strips < s1 - s0 || g0 == m0)
+                    gemm_pack_slab<T, Cols>(B, k0, kc, b0, b1, slab);
+                const bool resume = p > 0, keep = p + 1 < blocking.slabs;
+                const auto rows_along = [&](std::size_t t0, std::size_t t1) {
+                    const std::size_t offset = (strips::first_vector(t0) - strips::first_vector(b0)) * L;
+                    const auto block = [&]<std::size_t Rows>(std::size_t m) {
+                        gemm_row_block<T, Cols, TransposedA, Rows>(m, t0, t1, k0, kc, A, lda, slab + kc * offset,
+                                                                   bias, partial + (m - g0) * width + offset, width,
+                                                                   resume, keep, store);
+                    };
+                    std::size_t m = g0;
+                    for (; m + R <= g1; m += R) block.template operator()<R>(m);
+                    if constexpr (R > 4)
+                        if (m + 4 <= g1) {
+                            block.template operator()<4>(m);
+                            m += 4;
+                        }
+                    if constexpr (R > 2)
+                        if (m + 2 <= g1) {
+                            block.template operator()<2>(m);
+                            m += 2;
+                        }
+                    if constexpr (R > 1)
+                        if (m < g1) block.template operator()<1>(m);
+                };
+                if (blocking.rows_outer) {
+                    rows_along(b0, b1);
+                } else {
+                    for (std::size_t s = b0; s < b1; ++s) rows_along(s, s + 1);
+                }
+            }
+        }
+    }
+}
+
+// Products below this many flops run on one thread: splitting them costs more than it saves.
+inline constexpr double gemm_parallel_flops = 2e6;
+
+// Tasks of about equal size covering [0, n) in multiples of `step` (the last may be shorter).
+struct task_split {
+    std::size_t size = 0, count = 0;
+    task_split(std::size_t n, std::size_t step, std::size_t tasks) {
+        size = std::max<std::size_t>(1, (n + tasks - 1) / tasks);
+        size = (size + step - 1) / step * step;
+        count = (n + size - 1) / size;
+    }
+};
+
+template <class T, std::size_t Cols, bool TransposedA, class Store>
+void gemm_packed(std::size_t M, std::size_t K, const T* A, std::size_t lda, const T* B, const T* bias, Store& store) {
+    using strips = gemm_strips<T, Cols>;
+    using blocking_t = gemm_blocking<T, Cols>;
+    const std::size_t threads = thread_count();
+    const auto run = [&](std::size_t m0, std::size_t m1, std::size_t s0, std::size_t s1) {
+        const blocking_t blocking(m1 - m0, K, s0, s1);
+        gemm_blocked<T, Cols, TransposedA>(m0, m1, s0, s1, K, A, lda, B, bias, store, blocking,
+                                           reinterpret_cast<T*>(typenet::detail::scratch()));
+    };
+    if (threads <= 1 || 2.0 * double(M) * double(K) * double(Cols) < gemm_parallel_flops) {
+        typenet::detail::parallel_for(1, [&](std::size_t) { run(0, M, 0, strips::count); },
+                                      blocking_t(M, K, 0, strips::count).scratch_bytes());
+    } else if (strips::count >= 2 * threads && !blocking_t(M, K, 0, strips::count).rows_outer) {
+        // Ranges of strips: each thread packs and reads only its own columns of B.
+        const task_split cols(strips::count, 1, 2 * threads);
+        std::size_t bytes = 0;
+        for (std::size_t t = 0; t < cols.count; ++t)
+            bytes = std::max(bytes, blocking_t(M, K, t * cols.size, std::min(strips::count, (t + 1) * cols.size))
+                                        .scratch_bytes());
+        typenet::detail::parallel_for(
+            cols.count,
+            [&](std::size_t t) { run(0, M, t * cols.size, std::min(strips::count, (t + 1) * cols.size)); }, bytes);
+    } else {
+        // Few strips, or few k (B is small, C large: whole rows of C per thread): ranges of
+        // rows, one per thread, each packing all of B.
+        const task_split rows(M, blocking_t::block_rows, threads);
+        typenet::detail::parallel_for(
+            rows.count, [&](std::size_t t) { run(t * rows.size, std::min(M, (t + 1) * rows.size), 0, strips::count); },
+            blocking_t(rows.size, K, 0, strips::count).scratch_bytes());
+    }
+}
+
+// --- few rows: the product is bound by reading B once, not by arithmetic -------------------
+
+// Rows below which B is streamed once, row by row, instead of packed into panels.
+inline constexpr std::size_t gemm_stream_rows = 4;
+// Columns whose accumulators a streaming pass keeps in L1 at a time.
+inline constexpr std::size_t gemm_stream_bytes = 8 * 1024;
+
+// R rows of C (R < gemm_stream_rows), every column, with B read in order, a few of its rows at
+// a time: narrow B keeps its accumulators in registers for all of K; wide B keeps them in L1 and
+// reads whole rows of B, which the hardware prefetchers follow. Either way each output is the
+// chain bias, k = 0, 1, ... of the packed kernel.
+template <class T, std::size_t Cols, bool TransposedA, std::size_t R, class Store>
+void gemm_stream(std::size_t m0, std::size_t v_begin, std::size_t v_end, std::size_t K, const T* A, std::size_t lda,
+                 const T* B, const T* bias, Store& store) {
+    using plan = gemm_plan<T, Cols>;
+    using V = typename plan::V;
+    constexpr std::size_t L = plan::lanes;
+    const auto a_at = [&](std::size_t r, std::size_t k) -> T {
+        return TransposedA ? A[k * lda + m0 + r] : A[(m0 + r) * lda + k];
+    };
+    if constexpr (plan::vectors * R <= gemm_accumulators) {
+        // All columns at once (the range is always all of them here).
+        constexpr std::size_t C = plan::vectors;
+        V acc[R][C];
+        TYPENET_UNROLL
+        for (std::size_t c = 0; c < C; ++c) {
+            const V init = bias ? simd::load<V>(bias + plan::column(c)) : simd::broadcast<V>(T(0));
+            TYPENET_UNROLL
+            for (std::size_t r = 0; r < R; ++r) acc[r][c] = init;
+        }
+        const T* row = B;
+        for (std::size_t k = 0; k < K; ++k, row += Cols)
+            TYPENET_UNROLL
+            for (std::size_t r = 0; r < R; ++r) {
+                const V a = simd::broadcast<V>(a_at(r, k));
+                TYPENET_UNROLL
+                for (std::size_t c = 0; c < C; ++c) acc[r][c] = simd::fmadd(a, simd::load<V>(row + plan::column(c)), acc[r][c]);
+            }
+        TYPENET_UNROLL
+        for (std::size_t r = 0; r < R; ++r)
+            TYPENET_UNROLL
+            for (std::size_t c = 0; c < C; ++c) store(m0 + r, plan::column(c), acc[r][c]);
+    } else {
+        // Column chunks of whole vectors; the last chunk ends with the plan's overlapped vector.
+        constexpr std::size_t chunk_vectors = std::max<std::size_t>(1, gemm_stream_bytes / (R * sizeof(T) * L));
+        constexpr std::size_t U = 4;  // rows of B per pass over the accumulators
+        alignas(64) T acc[R][chunk_vectors * L];
+        for (std::size_t v0 = v_begin; v0 < v_end; v0 += chunk_vectors) {
+            const std::size_t nv = std::min(chunk_vectors, v_end - v0);
+            for (std::size_t v = 0; v < nv; ++v) {
+                const V init = bias ? simd::load<V>(bias + plan::column(v0 + v)) : simd::broadcast<V>(T(0));
+                for (std::size_t r = 0; r < R; ++r) simd::store(&acc[r][v * L], init);
+            }
+            const std::size_t K_whole = K / U * U;
+            for (std::size_t k = 0; k < K_whole; k += U) {
+                V a[R][U];
+                for (std::size_t r = 0; r < R; ++r)
+                    for (std::size_t u = 0; u < U; ++u) a[r][u] = simd::broadcast<V>(a_at(r, k + u));
+                const T* row = B + k * Cols;
+                for (std::size_t v = 0; v < nv; ++v) {
+                    const std::size_t j = plan::column(v0 + v);
+                    V b[U];
+                    TYPENET_UNROLL
+                    for (std::size_t u = 0; u < U; ++u) b[u] = simd::load<V>(row + u * Cols + j);
+                    TYPENET_UNROLL
+                    for (std::size_t r = 0; r < R; ++r) {
+                        V s = simd::load<V>(&acc[r][v * L]);
+                        TYPENET_UNROLL
+                        for (std::size_t u = 0; u < U; ++u) s = simd::fmadd(a[r][u], b[u], s);
+                        simd::store(&acc[r][v * L], s);
+                    }
+                }
+            }
+            for (std::size_t k = K_whole; k < K; ++k)
+                for (std::size_t v = 0; v < nv; ++v) {
+                    const V b = simd::load<V>(B + k * Cols + plan::column(v0 + v));
+                    for (std::size_t r = 0; r < R; ++r)
+                        simd::store(&acc[r][v * L], simd::fmadd(simd::broadcast<V>(a_at(r, k)), b,
+                                                                simd::load<V>(&acc[r][v * L])));
+                }
+            for (std::size_t r = 0; r < R; ++r)
+                for (std::size_t v = 0; v < nv; ++v)
+                    store(m0 + r, plan::column(v0 + v), simd::load<V>(&acc[r][v * L]));
+        }
+    }
+}
+
+// Bytes of B below which a streamed product runs on one thread.
+inline constexpr std::size_t gemm_parallel_stream_bytes = 512 * 1024;
+
+template <class T, std::size_t Cols, bool TransposedA, std::size_t R, class Store>
+void gemm_stream_split(std::size_t K, const T* A, std::size_t lda, const T* B, const T* bias, Store& store) {
+    using plan = gemm_plan<T, Cols>;
+    constexpr std::size_t nv = plan::vectors;
+    const std::size_t threads = thread_count();
+    if (nv * R <= gemm_accumulators || threads <= 1 || K * Cols * sizeof(T) < gemm_parallel_stream_bytes) {
+        gemm_stream<T, Cols, TransposedA, R>(0, 0, nv, K, A, lda, B, bias, store);
+        return;
+    }
+    // Column ranges of whole vectors; an overlapped last vector stays with its neighbour.
+    const task_split cols(nv, 2, 2 * threads);
+    typenet::detail::parallel_for(cols.count, [&](std::size_t t) {
+        std::size_t v0 = t * cols.size, v1 = std::min(nv, v0 + cols.size);
+        if (plan::overlaps && v1 == nv - 1) v1 = nv;
+        if (plan::overlaps && v0 == nv - 1) return;
+        gemm_stream<T, Cols, TransposedA, R>(0, v0, v1, K, A, lda, B, bias, store);
+    });
+}
+
+template <class T, std::size_t Cols, bool TransposedA, class Store>
+void gemm_few_rows(std::size_t M, std::size_t K, const T* A, std::size_t lda, const T* B, const T* bias,
+                   Store& store) {
+    static_assert(gemm_stream_rows == 4);
+    switch (M) {
+    case 3: gemm_stream_split<T, Cols, TransposedA, 3>(K, A, lda, B, bias, store); break;
+    case 2: gemm_stream_split<T, Cols, TransposedA, 2>(K, A, lda, B, bias, store); break;
+    case 1: gemm_stream_split<T, Cols, TransposedA, 1>(K, A, lda, B, bias, store); break;
+    default: break;
+    }
 }
 
 } // namespace detail
 
 template <class T, std::size_t Cols, bool TransposedA = false, class Store>
 void gemm(std::size_t M, std::size_t K, const T* A, std::size_t lda, const T* B, const T* bias, Store&& store) {
-    using plan = detail::gemm_plan<T, Cols>;
-    constexpr std::size_t R = detail::gemm_rows;
-    using panels = std::make_index_sequence<(plan::vectors + detail::gemm_vectors - 1) / detail::gemm_vectors>;
-    std::size_t m = 0;
-    for (; m + R <= M; m += R) detail::gemm_row_block<T, Cols, TransposedA, R>(m, K, A, lda, B, bias, store, panels{});
-    switch (M - m) {
-    case 3: detail::gemm_row_block<T, Cols, TransposedA, 3>(m, K, A, lda, B, bias, store, panels{}); break;
-    case 2: detail::gemm_row_block<T, Cols, TransposedA, 2>(m, K, A, lda, B, bias, store, panels{}); break;
-    case 1: detail::gemm_row_block<T, Cols, TransposedA, 1>(m, K, A, lda, B, bias, store, panels{}); break;
-    default: break;
-    }
+    if (M < detail::gemm_stream_rows) detail::gemm_few_rows<T, Cols, TransposedA>(M, K, A, lda, B, bias, store);
+    else detail::gemm_packed<T, Cols, TransposedA>(M, K, A, lda, B, bias, store);
 }
 
 // dst (cols x rows) = transpose of src (rows x cols), in cache-sized tiles.

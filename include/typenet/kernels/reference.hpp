@@ -45,6 +45,34 @@ void dense_backward(const T* x, const T* w, const T* dz, std::size_t rows, std::
             }
 }
 
+// C[m][j] = bias[j] (0 without one), then C[m][j] = fma(A(m, k), B[k][j], C[m][j]) for
+// k = 0, 1, ..., K-1: one rounding per step, in the order kernels::gemm promises for every
+// output, so the kernel must match this bit for bit. A(m, k) = A[m*lda + k], or A[k*lda + m]
+// when transposed_a.
+template <class T>
+void fused_product(const T* A, std::size_t lda, bool transposed_a, const T* B, const T* bias, std::size_t M,
+                   std::size_t K, std::size_t N, T* C) {
+    for (std::size_t m = 0; m < M; ++m)
+        for (std::size_t j = 0; j < N; ++j) {
+            T s = bias ? bias[j] : T(0);
+            for (std::size_t k = 0; k < K; ++k)
+                s = std::fma(transposed_a ? A[k * lda + m] : A[m * lda + k], B[k * N + j], s);
+            C[m * N + j] = s;
+        }
+}
+
+// C[m][n] = sum_j A[m*lda + j] B[n*inner + j]: C = A B^T with B stored n x inner.
+template <class T>
+void product_transposed_b(const T* A, std::size_t lda, const T* B, std::size_t M, std::size_t N, std::size_t inner,
+                          T* C) {
+    for (std::size_t m = 0; m < M; ++m)
+        for (std::size_t n = 0; n < N; ++n) {
+            T s = 0;
+            for (std::size_t j = 0; j < inner; ++j) s += A[m * lda + j] * B[n * inner + j];
+            C[m * N + n] = s;
+        }
+}
+
 template <class T>
 double softmax_cross_entropy(const T* z, const std::uint32_t* labels, std::size_t rows, std::size_t classes, T* p,
                              T* grad, T grad_scale) {

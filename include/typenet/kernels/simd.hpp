@@ -102,17 +102,33 @@ inline V constant(double c) noexcept {
 }
 
 // a * b + c, fused. xsimd 8.1 has no AVX-512 fma kernel (it computes a*b+c unfused), so the
-// AVX-512 case calls the intrinsic directly.
+// AVX-512 case calls the intrinsic directly. Scalars use std::fma where the target has the
+// instruction, so that a scalar tail computes bit for bit what a vector lane does.
 template <class V>
 inline V fmadd(const V& a, const V& b, const V& c) noexcept {
     if constexpr (std::is_arithmetic_v<V>) {
+#if defined(__FMA__) || (defined(FP_FAST_FMA) && defined(FP_FAST_FMAF))
+        return std::fma(a, b, c);
+#else
         return a * b + c;
+#endif
     }
 #if XSIMD_WITH_AVX512F
     else if constexpr (std::is_same_v<V, xsimd::batch<float, xsimd::avx512f>> ||
                        std::is_base_of_v<xsimd::avx512f, typename V::arch_type>) {
         if constexpr (std::is_same_v<typename V::value_type, float>) return V(_mm512_fmadd_ps(a, b, c));
         else return V(_mm512_fmadd_pd(a, b, c));
+    }
+#endif
+#if defined(__FMA__)
+    // The 128- and 256-bit registers of the sse2 and avx archs have no fma kernel in xsimd 8.1
+    // either.
+    else if constexpr (V::size * sizeof(typename V::value_type) == 16) {
+        if constexpr (std::is_same_v<typename V::value_type, float>) return V(_mm_fmadd_ps(a, b, c));
+        else return V(_mm_fmadd_pd(a, b, c));
+    } else if constexpr (V::size * sizeof(typename V::value_type) == 32) {
+        if constexpr (std::is_same_v<typename V::value_type, float>) return V(_mm256_fmadd_ps(a, b, c));
+        else return V(_mm256_fmadd_pd(a, b, c));
     }
 #endif
     else {

@@ -1,19 +1,39 @@
 #pragma once
 // Optimiser updates over the whole parameter buffer at once: the layout is one contiguous
-// array, so an update is one vector loop whatever the network.
+// array, so an update is one vector loop whatever the network. Large buffers are split over
+// typenet's threads in fixed chunks (each element's update is independent, so the result does
+// not depend on the split).
 
+#include <algorithm>
 #include <cstddef>
 
+#include <typenet/core/threads.hpp>
 #include <typenet/kernels/elementwise.hpp>
 
 namespace typenet::kernels {
 
+namespace detail {
+// Elements per task of a split update: 256 KiB of floats, a multiple of every vector width.
+inline constexpr std::size_t update_chunk = 64 * 1024;
+} // namespace detail
+
 // p -= lr * g
 template <class T>
 inline void sgd_update(T* p, const T* g, std::size_t n, T lr) {
-    for_each_vector<T>(n, [&]<class V>(std::size_t i) {
-        simd::store(p + i, simd::fmadd(simd::broadcast<V>(-lr), simd::load<V>(g + i), simd::load<V>(p + i)));
-    });
+    const auto update = [&](std::size_t begin, std::size_t end) {
+        T* pp = p + begin;
+        const T* gg = g + begin;
+        for_each_vector<T>(end - begin, [&]<class V>(std::size_t i) {
+            simd::store(pp + i, simd::fmadd(simd::broadcast<V>(-lr), simd::load<V>(gg + i), simd::load<V>(pp + i)));
+        });
+    };
+    constexpr std::size_t chunk = detail::update_chunk;
+    if (n < 2 * chunk || thread_count() <= 1) {
+        update(0, n);
+        return;
+    }
+    typenet::detail::parallel_for((n + chunk - 1) / chunk,
+                                  [&](std::size_t t) { update(t * chunk, std::min(n, (t + 1) * chunk)); });
 }
 
 } // namespace typenet::kernels

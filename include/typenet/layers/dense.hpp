@@ -17,6 +17,7 @@
 #include <typenet/init/initializers.hpp>
 #include <typenet/kernels/elementwise.hpp>
 #include <typenet/kernels/gemm.hpp>
+#include <typenet/kernels/gemm_bt.hpp>
 
 namespace typenet {
 
@@ -59,8 +60,11 @@ struct Dense {
         static constexpr std::size_t width = Out;
         static constexpr bool stores_pre = !Epilogue::empty;
 
-        // Room for W^T (backward of the input).
-        static constexpr std::size_t scratch_size(std::size_t) noexcept { return In * Out; }
+        // The input gradient d W^T reads W in place (kernels::gemm_bt) when W's rows hold at
+        // least a vector; narrower W is transposed into scratch first, where the copy is
+        // cheaper than short dot products.
+        static constexpr bool transposes_w = Out < simd::lanes<simd::vec<T>>;
+        static constexpr std::size_t scratch_size(std::size_t) noexcept { return transposes_w ? In * Out : 0; }
 
         // pre = x W + b (kept for backward when the epilogue is not empty), out = Epilogue(pre).
         static void forward(const run_context<T>& c, const T* x, std::size_t rows, T* pre, T* out, T*, T*) noexcept {
@@ -86,11 +90,15 @@ struct Dense {
                                             simd::store(g + k * Out + j, v);
                                         });
             if (dx) {
-                kernels::transpose(w, In, Out, scratch);
-                kernels::gemm<T, In>(rows, Out, d, Out, scratch, nullptr,
-                                     [=]<class V>(std::size_t r, std::size_t k, const V& v) {
-                                         simd::store(dx + r * In + k, v);
-                                     });
+                const auto store_dx = [=]<class V>(std::size_t r, std::size_t k, const V& v) {
+                    simd::store(dx + r * In + k, v);
+                };
+                if constexpr (transposes_w) {
+                    kernels::transpose(w, In, Out, scratch);
+                    kernels::gemm<T, In>(rows, Out, d, Out, scratch, nullptr, store_dx);
+                } else {
+                    kernels::gemm_bt<T, In, Out>(rows, d, Out, w, store_dx);
+                }
             }
         }
     };
