@@ -149,3 +149,12 @@ TEMPLATE_TEST_CASE("a training step on several threads allocates nothing after t
     }
     set_threads(0);
 }
+
+TEMPLATE_TEST_CASE("a training step of the headline network on 2 threads allocates nothing after the first",
+                   "[core][model][allocation][threads]", float, double) {
+    set_threads(2);
+    check_no_allocation<Network<Input<784>, Dense<784, 100, He>, BatchNorm, ReLU, Dropout<0.5>, Dense<100, 10, Xavier>,
+                                SoftmaxCrossEntropy>,
+                        TestType>(10);
+    set_threads(0);
+}

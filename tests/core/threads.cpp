@@ -1,6 +1,7 @@
 // typenet::set_threads / thread_count and the pool behind them: every task of a job runs once,
 // whatever the thread count, after the workers have fallen asleep, from nested and concurrent
-// callers; and a training step gives bitwise the same parameters on 1, 2 and 3 threads.
+// callers; and training steps give bitwise the same parameters, running statistics and
+// predictions on 1, 2 and 3 threads, for a wide network and for the headline one.
 
 #include <catch2/catch.hpp>
 
@@ -17,9 +18,12 @@
 #include <typenet/core/rng.hpp>
 #include <typenet/core/threads.hpp>
 #include <typenet/layers/activations.hpp>
+#include <typenet/layers/batch_norm.hpp>
 #include <typenet/layers/dense.hpp>
+#include <typenet/layers/dropout.hpp>
 #include <typenet/layers/input.hpp>
 #include <typenet/layers/losses.hpp>
+#include <typenet/layers/prelu.hpp>
 #include <typenet/optim/sgd.hpp>
 
 #include "../support/threads.hpp"
@@ -110,17 +114,26 @@ TEST_CASE("jobs from several threads at once all complete", "[core][threads]") {
 
 namespace {
 
-// Wide enough that every product of a step is split over threads.
-using wide = Network<Input<300>, Dense<300, 512>, ReLU, Dense<512, 256>, Tanh, Dense<256, 10>, SoftmaxCrossEntropy>;
+// Wide enough that every product of a step is split over threads; dropout masks and PReLU's
+// slopes in Dense's epilogue, computed for rows and columns on whichever thread they fall.
+using wide = Network<Input<300>, Dense<300, 512>, ReLU, Dropout<0.25>, Dense<512, 256>, PReLU, Tanh, Dense<256, 10>,
+                     SoftmaxCrossEntropy>;
+// The README's network: BatchNorm and Dropout in Dense's epilogue (its batch statistics and masks
+// computed while rows of the product are on other threads), BatchNorm fused as a scale and
+// shift in inference.
+using headline = Network<Input<784>, Dense<784, 100, He>, BatchNorm, ReLU, Dropout<0.5>, Dense<100, 10, Xavier>,
+                         SoftmaxCrossEntropy>;
 
-template <class T>
-std::vector<T> parameters_after_training(std::size_t threads) {
+// Parameters, running statistics and predictions (of a batch and of a single row, the streamed
+// path) after three training steps.
+template <class Net, class T>
+std::vector<T> state_after_training(std::size_t threads) {
     const test::with_threads setting(threads);
-    Model<wide, T> model{seed{3}};
+    Model<Net, T> model{seed{3}};
     const SGD sgd{.lr = 0.05};
     rng g{seed{4}};
     constexpr std::size_t rows = 64;
-    std::vector<T> x(rows * 300);
+    std::vector<T> x(rows * Net::input_width);
     std::vector<std::uint32_t> labels(rows);
     for (int step = 0; step < 3; ++step) {
         for (T& v : x) v = static_cast<T>(g.uniform());
@@ -128,23 +141,34 @@ std::vector<T> parameters_after_training(std::size_t threads) {
         model.compute_gradients(x.data(), rows, {labels.data(), nullptr});
         sgd.step(model);
     }
-    // One prediction for a single row too (the streamed path).
-    const auto p = model.predict(x.data(), 1);
     std::vector<T> out(model.parameters().begin(), model.parameters().end());
-    out.insert(out.end(), p.begin(), p.end());
+    out.insert(out.end(), model.state().begin(), model.state().end());
+    for (const std::size_t n : {rows, std::size_t{1}}) {
+        const auto p = model.predict(x.data(), n);
+        out.insert(out.end(), p.begin(), p.end());
+    }
     return out;
+}
+
+template <class Net, class T>
+void check_bitwise_alike_on_threads() {
+    const auto one = state_after_training<Net, T>(1);
+    for (const std::size_t n : {2, 3}) {
+        CAPTURE(n);
+        const auto other = state_after_training<Net, T>(n);
+        REQUIRE(other.size() == one.size());
+        REQUIRE(std::memcmp(one.data(), other.data(), one.size() * sizeof(T)) == 0);
+    }
 }
 
 } // namespace
 
 TEMPLATE_TEST_CASE("training gives bitwise the same parameters on 1, 2 and 3 threads", "[core][threads][model]", float,
                    double) {
-    using T = TestType;
-    const auto one = parameters_after_training<T>(1);
-    for (const std::size_t n : {2, 3}) {
-        CAPTURE(n);
-        const auto other = parameters_after_training<T>(n);
-        REQUIRE(other.size() == one.size());
-        REQUIRE(std::memcmp(one.data(), other.data(), one.size() * sizeof(T)) == 0);
-    }
+    check_bitwise_alike_on_threads<wide, TestType>();
+}
+
+TEMPLATE_TEST_CASE("the headline network trains bitwise alike on 1, 2 and 3 threads", "[core][threads][model]", float,
+                   double) {
+    check_bitwise_alike_on_threads<headline, TestType>();
 }
