@@ -66,14 +66,19 @@ double median(std::vector<double> v) {
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+constexpr long train_size = 60000, test_size = 10000;
+
 struct runs {
     std::vector<double> samples_per_s, gflops, latency_us, accuracy;
+    long least_trained = train_size, least_tested = test_size;  // over the rounds
     std::string status;  // of the last run that was not ok, if none was
     std::string note;
 };
 
 struct cell {
     bool ok = false;
+    bool partial = false;  // some round ran out of its time budget
+    long trained = train_size, tested = test_size;
     double samples_per_s = 0, gflops = 0, latency_us = 0, accuracy = 0;
     int rounds = 0;
     std::string status, note;
@@ -128,6 +133,8 @@ int main(int argc, char** argv) {
                 r.gflops.push_back(std::stod(f["gflops"]));
                 r.latency_us.push_back(std::stod(f["latency_us"]));
                 r.accuracy.push_back(std::stod(f["accuracy"]));
+                if (f.count("trained")) r.least_trained = std::min(r.least_trained, std::stol(f["trained"]));
+                if (f.count("tested")) r.least_tested = std::min(r.least_tested, std::stol(f["tested"]));
             } else {
                 r.status = f["status"];
                 r.note = f["note"];
@@ -155,6 +162,9 @@ int main(int argc, char** argv) {
         c.latency_us = median(r.latency_us);
         c.accuracy = median(r.accuracy);
         c.rounds = static_cast<int>(r.samples_per_s.size());
+        c.trained = r.least_trained;
+        c.tested = r.least_tested;
+        c.partial = c.trained < train_size || c.tested < test_size;
         if (!r.status.empty()) {
             c.status = r.status;  // some rounds failed
             c.note = r.note;
@@ -199,16 +209,18 @@ int main(int argc, char** argv) {
             }
             auto figures = [&](const cell& x) -> std::string {
                 if (x.ok) {
-                    std::string s = speed(x.samples_per_s) + " | " + fixed(x.gflops, 1) + " | ";
+                    std::string s = speed(x.samples_per_s) + (x.partial ? "†" : "") + " | " + fixed(x.gflops, 1) + " | ";
                     s += peak_gflops > 0 ? fixed(100.0 * x.gflops / peak_gflops, 0) + "%" : "-";
                     return s;
                 }
-                const std::string mark = x.status == "na" ? "n/a" : x.status == "absent" ? "absent" : x.status == "failed" ? "**FAILED**" : x.status;
+                const std::string mark = x.status == "na"       ? "n/a"
+                                         : x.status == "failed" ? "**FAILED**"
+                                         : x.status == "not run" ? "-"
+                                                                 : x.status;
                 return mark + " | | ";
             };
             for (int n = 0; n < 2; ++n)
-                if (!c[n].ok || !c[n].status.empty()) {
-                    if (c[n].status.empty()) continue;
+                if (!c[n].status.empty() && c[n].status != "not run") {
                     const std::string what = std::string(p.label) + ", " + nets[n] + ", " + std::to_string(t) +
                                              " thread" + (t == 1 ? "" : "s") + ": " + c[n].status +
                                              (c[n].note.empty() ? "" : " (" + c[n].note + ")");
@@ -223,6 +235,16 @@ int main(int argc, char** argv) {
                 if (n) out << " / ";
                 if (!c[n].ok) {
                     out << "-";
+                    continue;
+                }
+                if (c[n].partial) {
+                    out << "partial†";
+                    const std::string what = std::string("† ") + p.label + ", " + nets[n] + ", " + std::to_string(t) +
+                                             " thread" + (t == 1 ? "" : "s") + ": out of its time budget (--budget) "
+                                             "after " + std::to_string(c[n].trained) + " of 60000 training samples and " +
+                                             std::to_string(c[n].tested) + " of 10000 test images; its figures are "
+                                             "over those, its accuracy is not compared";
+                    notes.push_back(what);
                     continue;
                 }
                 out << fixed(c[n].accuracy, 4);
