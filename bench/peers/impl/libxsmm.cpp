@@ -23,35 +23,54 @@ namespace {
 
 using index = libxsmm_blasint;
 
-// C (m x n) = op(A) B, column-major, cut into tiles of at most bm x bn, one JIT kernel per
-// distinct tile shape. A is never transposed; B may be (its stored matrix is then n x k).
+// C (m x n) = op(A) B, column-major, cut into tiles of at most bm x bn, each a chain of JIT
+// kernels over blocks of at most bk of the k dimension (the first writes C, the others add
+// to it): LIBXSMM's kernels unroll k, so a long k is split into blocks that stay efficient.
+// A is never transposed; B may be (its stored matrix is then n x k).
 class tiled_gemm {
 public:
     tiled_gemm() = default;
-    tiled_gemm(index m, index n, index k, index lda, index ldb, index ldc, bool transpose_b, index bm, index bn)
+    tiled_gemm(index m, index n, index k, index lda, index ldb, index ldc, bool transpose_b, index bm, index bn, index bk)
         : transpose_b_(transpose_b), lda_(lda), ldb_(ldb), ldc_(ldc) {
         for (index j = 0; j < n; j += bn)
-            for (index i = 0; i < m; i += bm)
-                tiles_.push_back({i, j, dispatch(std::min(bm, m - i), std::min(bn, n - j), k)});
+            for (index i = 0; i < m; i += bm) {
+                tile t{i, j, std::min(bm, m - i), {}};
+                for (index p = 0; p < k; p += bk)
+                    t.blocks.push_back({p, dispatch(std::min(bm, m - i), std::min(bn, n - j), std::min(bk, k - p), p > 0)});
+                tiles_.push_back(std::move(t));
+            }
     }
 
     void operator()(const float* a, const float* b, float* c) const {
+        run([a](index i, index) { return a + i; }, b, c);
+    }
+
+    // The same with A given per tile: panel(i, m) returns the m x k panel of A whose first row
+    // is row i, with leading dimension lda (e.g. packed into a buffer just before its use).
+    template <class Panel>
+    void run(Panel panel, const float* b, float* c) const {
         const std::ptrdiff_t count = static_cast<std::ptrdiff_t>(tiles_.size());
 #pragma omp parallel for schedule(static) if (count > 1)
         for (std::ptrdiff_t t = 0; t < count; ++t) {
             const tile& x = tiles_[static_cast<std::size_t>(t)];
-            x.kernel(a + x.i, b + (transpose_b_ ? x.j : x.j * ldb_), c + x.i + x.j * ldc_);
+            const float* a = panel(x.i, x.m);
+            for (const block& k : x.blocks)
+                k.kernel(a + k.p * lda_, b + (transpose_b_ ? x.j + k.p * ldb_ : k.p + x.j * ldb_), c + x.i + x.j * ldc_);
         }
     }
 
 private:
-    struct tile {
-        index i, j;
+    struct block {
+        index p;
         libxsmm_smmfunction kernel;
     };
+    struct tile {
+        index i, j, m;
+        std::vector<block> blocks;
+    };
 
-    libxsmm_smmfunction dispatch(index m, index n, index k) const {
-        const float alpha = 1.0f, beta = 0.0f;
+    libxsmm_smmfunction dispatch(index m, index n, index k, bool accumulate) const {
+        const float alpha = 1.0f, beta = accumulate ? 1.0f : 0.0f;
         const int flags = transpose_b_ ? LIBXSMM_GEMM_FLAG_TRANS_B : LIBXSMM_GEMM_FLAG_NONE;
         const libxsmm_smmfunction f = libxsmm_smmdispatch(m, n, k, &lda_, &ldb_, &ldc_, &alpha, &beta, &flags, nullptr);
         if (!f)
@@ -65,9 +84,14 @@ private:
     std::vector<tile> tiles_;
 };
 
-// Tile sizes: the weights' output columns in blocks that stay in L2 with the batch.
+// Tile sizes, measured on AVX-512: 128 output rows by the whole batch for the products over
+// the batch, 128 x 128 for the weight gradient, k in blocks of 128.
 constexpr index block_m = 128;
 constexpr index block_n = 128;
+constexpr index block_k = 128;
+
+// Rows of the transposed-weight panels for `in` inputs: whole panels of block_m.
+constexpr std::size_t panel_rows(std::size_t in) { return (in + block_m - 1) / block_m * block_m; }
 
 struct layer_gemms {
     tiled_gemm forward, weight_gradient, input_gradient;
@@ -76,7 +100,7 @@ struct layer_gemms {
 struct layer {
     index in, out;
     std::vector<float> w, b, dw, db;  // w: typenet's in x out row-major (LIBXSMM's out x in)
-    std::vector<float> wt;            // w transposed, for the input gradient
+    std::vector<float> wt;            // panels of w transposed, for the input gradient
     std::vector<float> z, dz;         // batch x out row-major
 };
 
@@ -90,7 +114,7 @@ public:
             const float* w = s.initial.data() + s.net.weight_offset(l);
             const float* b = s.initial.data() + s.net.bias_offset(l);
             layers_.push_back({static_cast<index>(in), static_cast<index>(out), {w, w + in * out}, {b, b + out},
-                               std::vector<float>(in * out), std::vector<float>(out), std::vector<float>(in * out),
+                               std::vector<float>(in * out), std::vector<float>(out), std::vector<float>(panel_rows(in) * out),
                                std::vector<float>(race::batch * out), std::vector<float>(race::batch * out)});
         }
         x_.resize(race::batch * race::image_width);
@@ -128,10 +152,20 @@ public:
                 for (std::size_t j = 0; j < out; ++j) L.db[j] += L.dz[r * out + j];
             if (l > 0) {
                 layer& P = layers_[l - 1];
-                // dX^T (in x n) = W (in x out) D^T (out x n), then through P's ReLU.
-                libxsmm_otrans(L.wt.data(), L.w.data(), sizeof(float), static_cast<libxsmm_blasint>(L.out),
-                               static_cast<libxsmm_blasint>(L.in), L.out, L.in);
-                g[l].input_gradient(L.wt.data(), L.dz.data(), P.dz.data());
+                // dX^T (in x n) = W (in x out) D^T (out x n), then through P's ReLU. LIBXSMM holds
+                // W as its transpose and its JIT has no transposed-A kernels: each panel of
+                // block_m rows of W is transposed (libxsmm_otrans) into a buffer of its own just
+                // before its kernels use it, so it is still in cache.
+                float* panels = L.wt.data();
+                const float* w = L.w.data();
+                const index out = L.out;
+                g[l].input_gradient.run(
+                    [=](index i, index m) {
+                        float* panel = panels + i * out;
+                        libxsmm_otrans(panel, w + i * out, sizeof(float), out, m, out, block_m);
+                        return static_cast<const float*>(panel);
+                    },
+                    L.dz.data(), P.dz.data());
                 const std::size_t size = n * static_cast<std::size_t>(L.in);
                 for (std::size_t i = 0; i < size; ++i)
                     if (P.z[i] <= 0.0f) P.dz[i] = 0.0f;
@@ -154,9 +188,9 @@ private:
     std::vector<layer_gemms> plan(index rows) const {
         std::vector<layer_gemms> g;
         for (const layer& L : layers_)
-            g.push_back({tiled_gemm(L.out, rows, L.in, L.out, L.in, L.out, false, block_m, rows),
-                         tiled_gemm(L.out, L.in, rows, L.out, L.in, L.out, true, block_m, block_n),
-                         tiled_gemm(L.in, rows, L.out, L.in, L.out, L.in, false, block_m, rows)});
+            g.push_back({tiled_gemm(L.out, rows, L.in, L.out, L.in, L.out, false, block_m, rows, block_k),
+                         tiled_gemm(L.out, L.in, rows, L.out, L.in, L.out, true, block_m, block_n, block_k),
+                         tiled_gemm(L.in, rows, L.out, block_m, L.out, L.in, false, block_m, rows, block_k)});
         return g;
     }
 
