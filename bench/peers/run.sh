@@ -14,7 +14,7 @@ rounds=3
 only=""
 nets="small,wide"
 thread_counts="1,2"
-budget=90
+budget=120
 install=1
 
 usage() {
@@ -24,8 +24,8 @@ usage: bash bench/peers/run.sh [options]
   --only A,B,...     run only these peers (of: ${all_peers[*]})
   --nets LIST        small (784-100-10) and/or wide (784-1024-1024-10) (default small,wide)
   --threads LIST     thread counts, each a column set (default 1,2; 1 runs on core 0 only)
-  --budget SECONDS   time budget of one epoch (a third of it for the test set); a peer still
-                     training then is measured over the batches it finished (default 90)
+  --budget SECONDS   time budget of one epoch (a quarter of it for the test set); a peer still
+                     training then is measured over the batches it finished (default 120)
   --no-install       do not call apt-get
 EOF
 }
@@ -44,6 +44,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --rounds needs a positive integer" >&2; exit 2; }
+[[ "$budget" =~ ^[1-9][0-9]*(\.[0-9]+)?$ ]] || { echo "run.sh: --budget needs a number of seconds, at least 1" >&2; exit 2; }
 
 peers=("${all_peers[@]}")
 if [ -n "$only" ]; then
