@@ -12,11 +12,9 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
-#include <algorithm>
 #include <cstring>
 #include <map>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include "common/race.hpp"
@@ -66,7 +64,7 @@ public:
             layers_.push_back(std::move(L));
         }
         last_.resize(race::batch * s.net.out(s.net.layers() - 1));
-        build_step(race::batch, true, s);
+        build_step(race::batch, &s);
     }
 
     void train_batch(std::span<const std::uint32_t> rows) {
@@ -163,14 +161,15 @@ private:
 
     std::vector<layer_step>& steps_for(std::size_t n) {
         auto it = steps_.find(n);
-        if (it == steps_.end()) return build_step(n, false, std::nullopt);
+        if (it == steps_.end()) return build_step(n, nullptr);
         return it->second;
     }
 
-    // The training primitives for batch size n. The first call (n = 64) lets each primitive
-    // choose its weight formats and creates the weight memories; later batch sizes are told
-    // the formats already chosen, so that all share the same weights.
-    std::vector<layer_step>& build_step(std::size_t n, bool first, std::optional<std::reference_wrapper<const race::setup>> s) {
+    // The training primitives for batch size n. The first call (n = 64, with the setup) lets
+    // each primitive choose its weight formats and creates the weight memories; later batch
+    // sizes are told the formats already chosen, so that all share the same weights.
+    std::vector<layer_step>& build_step(std::size_t n, const race::setup* s) {
+        const bool first = s != nullptr;
         std::vector<layer_step> step;
         for (std::size_t l = 0; l < layers_.size(); ++l) {
             layer& L = layers_[l];
@@ -192,8 +191,8 @@ private:
                 // The user's weights are in x out row-major: oneDNN's `io` tag.
                 L.weights = memory(fwd_pd.weights_desc(), engine_);
                 L.bias = memory(bias_md, engine_);
-                const float* w = s->get().initial.data() + s->get().net.weight_offset(l);
-                const float* b = s->get().initial.data() + s->get().net.bias_offset(l);
+                const float* w = s->initial.data() + s->net.weight_offset(l);
+                const float* b = s->initial.data() + s->net.bias_offset(l);
                 memory user_weights({dims(L.out, L.in), dt::f32, tag::io}, engine_, const_cast<float*>(w));
                 dnnl::reorder(user_weights, L.weights).execute(stream_, user_weights, L.weights);
                 std::memcpy(L.bias.get_data_handle(), b, L.out * sizeof(float));
