@@ -1,7 +1,10 @@
-// Runs the benchmarks with Google Benchmark's console output, then prints the variants side by
-// side per workload with typenet's speed as a ratio to each, Activation<x * sigmoid(x)> against
-// the hand-written Swish, and the train step's share of the core's fp32 peak. A benchmark run
-// several times (registered several times, or --benchmark_repetitions) counts by its median.
+// Hot-batch micro-benchmarks: runs the benchmarks with Google Benchmark's console output (one
+// fixed batch trained or predicted again and again, so it stays in cache), then prints the
+// variants side by side per workload with typenet's speed as a ratio to each,
+// Activation<x * sigmoid(x)> against the hand-written Swish, the train step's share of the
+// core's fp32 peak and the matrix kernels alone. A benchmark run several times (registered
+// several times, or --benchmark_repetitions) counts by its median. A user's epoch streams
+// batches from memory: the peer race (bench/peers/run.sh) measures that.
 
 #include <algorithm>
 #include <cstddef>
@@ -104,7 +107,9 @@ private:
         }
         if (workloads.empty()) return;
 
-        std::printf("\nSamples per second (higher is better); ratios are typenet's speed over the other's\n");
+        std::printf("\nHot-batch micro-benchmark (one fixed batch, always in cache; bench/peers/run.sh races a real "
+                    "epoch)\n");
+        std::printf("Samples per second (higher is better); ratios are typenet's speed over the other's\n");
         std::printf("%-16s %14s %14s %14s %20s %15s\n", "workload/batch", "hand_loops", "eigen", "typenet",
                     "typenet/hand_loops", "typenet/eigen");
         for (const std::string& w : workloads) {
