@@ -31,7 +31,7 @@ inline dual<V> variable(const V& x) noexcept {
 namespace detail {
 // A constant's parameter: V is deduced from the dual beside it only.
 template <class V>
-using plain = std::type_identity_t<V>;
+using nondeduced = std::type_identity_t<V>;
 } // namespace detail
 
 // --- arithmetic ----------------------------------------------------------------------------
@@ -45,11 +45,11 @@ inline dual<V> operator+(const dual<V>& a, const dual<V>& b) noexcept {
     return {a.value + b.value, a.derivative + b.derivative};
 }
 template <class V>
-inline dual<V> operator+(const dual<V>& a, const detail::plain<V>& c) noexcept {
+inline dual<V> operator+(const dual<V>& a, const detail::nondeduced<V>& c) noexcept {
     return {a.value + c, a.derivative};
 }
 template <class V>
-inline dual<V> operator+(const detail::plain<V>& c, const dual<V>& a) noexcept {
+inline dual<V> operator+(const detail::nondeduced<V>& c, const dual<V>& a) noexcept {
     return {c + a.value, a.derivative};
 }
 
@@ -58,11 +58,11 @@ inline dual<V> operator-(const dual<V>& a, const dual<V>& b) noexcept {
     return {a.value - b.value, a.derivative - b.derivative};
 }
 template <class V>
-inline dual<V> operator-(const dual<V>& a, const detail::plain<V>& c) noexcept {
+inline dual<V> operator-(const dual<V>& a, const detail::nondeduced<V>& c) noexcept {
     return {a.value - c, a.derivative};
 }
 template <class V>
-inline dual<V> operator-(const detail::plain<V>& c, const dual<V>& a) noexcept {
+inline dual<V> operator-(const detail::nondeduced<V>& c, const dual<V>& a) noexcept {
     return {c - a.value, -a.derivative};
 }
 
@@ -72,11 +72,11 @@ inline dual<V> operator*(const dual<V>& a, const dual<V>& b) noexcept {
     return {a.value * b.value, fmadd(a.value, b.derivative, a.derivative * b.value)};
 }
 template <class V>
-inline dual<V> operator*(const dual<V>& a, const detail::plain<V>& c) noexcept {
+inline dual<V> operator*(const dual<V>& a, const detail::nondeduced<V>& c) noexcept {
     return {a.value * c, a.derivative * c};
 }
 template <class V>
-inline dual<V> operator*(const detail::plain<V>& c, const dual<V>& a) noexcept {
+inline dual<V> operator*(const detail::nondeduced<V>& c, const dual<V>& a) noexcept {
     return {c * a.value, c * a.derivative};
 }
 
@@ -87,11 +87,11 @@ inline dual<V> operator/(const dual<V>& a, const dual<V>& b) noexcept {
     return {q, (a.derivative - q * b.derivative) / b.value};
 }
 template <class V>
-inline dual<V> operator/(const dual<V>& a, const detail::plain<V>& c) noexcept {
+inline dual<V> operator/(const dual<V>& a, const detail::nondeduced<V>& c) noexcept {
     return {a.value / c, a.derivative / c};
 }
 template <class V>
-inline dual<V> operator/(const detail::plain<V>& c, const dual<V>& b) noexcept {
+inline dual<V> operator/(const detail::nondeduced<V>& c, const dual<V>& b) noexcept {
     const V q = c / b.value;
     return {q, -q * b.derivative / b.value};
 }
@@ -134,11 +134,11 @@ inline dual<V> select(const M& mask, const dual<V>& a, const dual<V>& b) noexcep
     return {select(mask, a.value, b.value), select(mask, a.derivative, b.derivative)};
 }
 template <class M, class V>
-inline dual<V> select(const M& mask, const dual<V>& a, const detail::plain<V>& c) noexcept {
+inline dual<V> select(const M& mask, const dual<V>& a, const detail::nondeduced<V>& c) noexcept {
     return {select(mask, a.value, c), select(mask, a.derivative, V(0))};
 }
 template <class M, class V>
-inline dual<V> select(const M& mask, const detail::plain<V>& c, const dual<V>& b) noexcept {
+inline dual<V> select(const M& mask, const detail::nondeduced<V>& c, const dual<V>& b) noexcept {
     return {select(mask, c, b.value), select(mask, V(0), b.derivative)};
 }
 
@@ -147,11 +147,11 @@ inline dual<V> max(const dual<V>& a, const dual<V>& b) noexcept {
     return select(a.value > b.value, a, b);
 }
 template <class V>
-inline dual<V> max(const dual<V>& a, const detail::plain<V>& c) noexcept {
+inline dual<V> max(const dual<V>& a, const detail::nondeduced<V>& c) noexcept {
     return select(a.value > c, a, c);
 }
 template <class V>
-inline dual<V> max(const detail::plain<V>& c, const dual<V>& a) noexcept {
+inline dual<V> max(const detail::nondeduced<V>& c, const dual<V>& a) noexcept {
     return max(a, c);
 }
 
@@ -160,11 +160,11 @@ inline dual<V> min(const dual<V>& a, const dual<V>& b) noexcept {
     return select(a.value < b.value, a, b);
 }
 template <class V>
-inline dual<V> min(const dual<V>& a, const detail::plain<V>& c) noexcept {
+inline dual<V> min(const dual<V>& a, const detail::nondeduced<V>& c) noexcept {
     return select(a.value < c, a, c);
 }
 template <class V>
-inline dual<V> min(const detail::plain<V>& c, const dual<V>& a) noexcept {
+inline dual<V> min(const detail::nondeduced<V>& c, const dual<V>& a) noexcept {
     return min(a, c);
 }
 

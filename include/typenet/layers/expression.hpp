@@ -31,18 +31,18 @@ namespace typenet {
 namespace detail {
 
 template <class T, template <class...> class Node>
-inline constexpr bool is_a = false;
+inline constexpr bool is_node_of = false;
 template <template <class...> class Node, class... Args>
-inline constexpr bool is_a<Node<Args...>, Node> = true;
+inline constexpr bool is_node_of<Node<Args...>, Node> = true;
 
 // The plain value of an evaluation argument (a scalar, a vector, or a dual number of either).
 template <class Arg>
-struct plain {
+struct plain_value {
     using type = Arg;
     static const Arg& of(const Arg& a) noexcept { return a; }
 };
 template <class V>
-struct plain<simd::dual<V>> {
+struct plain_value<simd::dual<V>> {
     using type = V;
     static const V& of(const simd::dual<V>& a) noexcept { return a.value; }
 };
@@ -50,46 +50,45 @@ struct plain<simd::dual<V>> {
 // The expression's value at x: a V where x is a V; a dual where x is a dual, except for
 // parts that do not depend on x, which stay plain V (constants, derivative 0).
 template <class E, class Arg>
-inline auto evaluate(const E& e, const Arg& x) noexcept {
+inline auto evaluate_expression(const E& e, const Arg& x) noexcept {
     namespace ex = expression;
-    using V = typename plain<Arg>::type;
+    using V = typename plain_value<Arg>::type;
+    const auto at_x = [&x](const auto& sub) noexcept { return evaluate_expression(sub, x); };
     if constexpr (std::is_same_v<E, ex::variable>) return x;
     else if constexpr (std::is_same_v<E, ex::constant>) return simd::constant<V>(e.value);
-    else if constexpr (is_a<E, ex::negation>) return -evaluate(e.arg, x);
-    else if constexpr (is_a<E, ex::sum>) return evaluate(e.lhs, x) + evaluate(e.rhs, x);
-    else if constexpr (is_a<E, ex::difference>) return evaluate(e.lhs, x) - evaluate(e.rhs, x);
-    else if constexpr (is_a<E, ex::product>) {
+    else if constexpr (is_node_of<E, ex::negation>) return -at_x(e.arg);
+    else if constexpr (is_node_of<E, ex::sum>) return at_x(e.lhs) + at_x(e.rhs);
+    else if constexpr (is_node_of<E, ex::difference>) return at_x(e.lhs) - at_x(e.rhs);
+    else if constexpr (is_node_of<E, ex::product>) {
         // On plain values a * sigmoid(b) is a / (1 + exp(-b)): a multiplication and a rounding
         // fewer, which matters where the divider limits the loop (Swish's forward pass).
-        using L = std::remove_cvref_t<decltype(e.lhs)>;
-        using R = std::remove_cvref_t<decltype(e.rhs)>;
-        constexpr bool plain_value = std::is_same_v<Arg, V>;
-        if constexpr (plain_value && is_a<R, ex::sigmoid_of>)
-            return evaluate(e.lhs, x) / (simd::constant<V>(1) + simd::exp(-evaluate(e.rhs.arg, x)));
-        else if constexpr (plain_value && is_a<L, ex::sigmoid_of>)
-            return evaluate(e.rhs, x) / (simd::constant<V>(1) + simd::exp(-evaluate(e.lhs.arg, x)));
-        else return evaluate(e.lhs, x) * evaluate(e.rhs, x);
+        constexpr bool on_values = std::is_same_v<Arg, V>;
+        if constexpr (on_values && is_node_of<std::remove_cvref_t<decltype(e.rhs)>, ex::sigmoid_of>)
+            return at_x(e.lhs) / (simd::constant<V>(1) + simd::exp(-at_x(e.rhs.arg)));
+        else if constexpr (on_values && is_node_of<std::remove_cvref_t<decltype(e.lhs)>, ex::sigmoid_of>)
+            return at_x(e.rhs) / (simd::constant<V>(1) + simd::exp(-at_x(e.lhs.arg)));
+        else return at_x(e.lhs) * at_x(e.rhs);
     }
-    else if constexpr (is_a<E, ex::quotient>) return evaluate(e.lhs, x) / evaluate(e.rhs, x);
-    else if constexpr (is_a<E, ex::exp_of>) return simd::exp(evaluate(e.arg, x));
-    else if constexpr (is_a<E, ex::log_of>) return simd::log(evaluate(e.arg, x));
-    else if constexpr (is_a<E, ex::tanh_of>) return simd::tanh(evaluate(e.arg, x));
-    else if constexpr (is_a<E, ex::sigmoid_of>) return simd::sigmoid(evaluate(e.arg, x));
-    else if constexpr (is_a<E, ex::abs_of>) return simd::abs(evaluate(e.arg, x));
-    else if constexpr (is_a<E, ex::sqrt_of>) return simd::sqrt(evaluate(e.arg, x));
-    else if constexpr (is_a<E, ex::max_of>) return simd::max(evaluate(e.lhs, x), evaluate(e.rhs, x));
-    else if constexpr (is_a<E, ex::min_of>) return simd::min(evaluate(e.lhs, x), evaluate(e.rhs, x));
+    else if constexpr (is_node_of<E, ex::quotient>) return at_x(e.lhs) / at_x(e.rhs);
+    else if constexpr (is_node_of<E, ex::exp_of>) return simd::exp(at_x(e.arg));
+    else if constexpr (is_node_of<E, ex::log_of>) return simd::log(at_x(e.arg));
+    else if constexpr (is_node_of<E, ex::tanh_of>) return simd::tanh(at_x(e.arg));
+    else if constexpr (is_node_of<E, ex::sigmoid_of>) return simd::sigmoid(at_x(e.arg));
+    else if constexpr (is_node_of<E, ex::abs_of>) return simd::abs(at_x(e.arg));
+    else if constexpr (is_node_of<E, ex::sqrt_of>) return simd::sqrt(at_x(e.arg));
+    else if constexpr (is_node_of<E, ex::max_of>) return simd::max(at_x(e.lhs), at_x(e.rhs));
+    else if constexpr (is_node_of<E, ex::min_of>) return simd::min(at_x(e.lhs), at_x(e.rhs));
     // A comparison gives a mask (bool, or an xsimd::batch_bool), from the plain values.
     else if constexpr (ex::Comparison<E>) {
-        const V a = evaluate(e.lhs, plain<Arg>::of(x));
-        const V b = evaluate(e.rhs, plain<Arg>::of(x));
-        if constexpr (is_a<E, ex::greater>) return a > b;
-        else if constexpr (is_a<E, ex::greater_equal>) return a >= b;
-        else if constexpr (is_a<E, ex::less>) return a < b;
+        const V a = evaluate_expression(e.lhs, plain_value<Arg>::of(x));
+        const V b = evaluate_expression(e.rhs, plain_value<Arg>::of(x));
+        if constexpr (is_node_of<E, ex::greater>) return a > b;
+        else if constexpr (is_node_of<E, ex::greater_equal>) return a >= b;
+        else if constexpr (is_node_of<E, ex::less>) return a < b;
         else return a <= b;
     }
-    else if constexpr (is_a<E, ex::where_of>)
-        return simd::select(evaluate(e.condition, x), evaluate(e.then, x), evaluate(e.otherwise, x));
+    else if constexpr (is_node_of<E, ex::where_of>)
+        return simd::select(at_x(e.condition), at_x(e.then), at_x(e.otherwise));
     else static_assert(!sizeof(E), "typenet: not an expression node");
 }
 
@@ -132,13 +131,13 @@ struct Activation : detail::elementwise_layer {
 
     template <class V>
     static V forward(const V& x) noexcept {
-        return detail::evaluate(Expr, x);
+        return detail::evaluate_expression(Expr, x);
     }
     // The derivative from the dual evaluation; y is not needed (the value it would share is
     // computed alongside the derivative, and the compiler merges it with the chain's forward).
     template <class V>
     static V backward(const V& x, const V&, const V& dy) noexcept {
-        return dy * detail::evaluate(Expr, simd::variable(x)).derivative;
+        return dy * detail::evaluate_expression(Expr, simd::variable(x)).derivative;
     }
 };
 
