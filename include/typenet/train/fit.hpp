@@ -42,14 +42,18 @@ namespace typenet {
 
 // A reference to a dataset that may be absent, so `.validation = val` reads naturally. It
 // refers to the caller's dataset, so it refuses a temporary, which would be gone before fit
-// reads it: `.validation = make_data()` does not compile; keep the dataset in a variable.
+// reads it: `.validation = make_data()` does not compile (the constructor below says why).
 template <class T>
 class optional_dataset {
 public:
     optional_dataset() noexcept = default;
     optional_dataset(const data::Dataset<T>& d) noexcept : data_(&d) {}  // NOLINT: implicit by design
-    optional_dataset(data::Dataset<T>&&) = delete;
-    optional_dataset(const data::Dataset<T>&&) = delete;
+    template <class U>
+        requires std::is_same_v<U, T>
+    optional_dataset(data::Dataset<U>&&) {  // NOLINT: declared only to say why a temporary is refused
+        static_assert(!std::is_same_v<U, T>, "typenet::fit: .validation refers to the caller's dataset, and a "
+                                             "temporary is gone before fit reads it: keep the dataset in a variable");
+    }
     explicit operator bool() const noexcept { return data_ != nullptr; }
     const data::Dataset<T>& operator*() const noexcept { return *data_; }
 
