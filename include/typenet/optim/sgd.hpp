@@ -37,10 +37,21 @@ struct SGD {
     }
     template <class Model>
     void step(Model& model, double rate) {
+        prepare<typename Model::value_type>(model.parameters().size());
+        state.advance();
+        update(model, rate);
+    }
+    // A const SGD steps without counting: it has nothing else to keep.
+    template <class Model>
+    void step(Model& model) const {
+        update(model, lr);
+    }
+
+private:
+    template <class Model>
+    static void update(Model& model, double rate) {
         using T = typename Model::value_type;
         auto p = model.parameters();
-        prepare<T>(p.size());
-        state.advance();
         kernels::sgd_update(p.data(), model.gradients().data(), p.size(), static_cast<T>(rate));
     }
 };

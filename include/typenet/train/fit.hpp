@@ -122,15 +122,10 @@ inline double checked_rate(double rate, std::uint64_t epoch, std::size_t batch) 
 }
 } // namespace detail
 
+namespace detail {
 template <class Model, class Optimizer, class T, class... Callbacks>
-history fit(Model& model, Optimizer&& optimizer, const data::Dataset<T>& train, const fit_options<T>& options,
-            Callbacks&&... callbacks) {
-    static_assert(std::is_same_v<typename Model::value_type, T>,
-                  "typenet::fit: the data's value type must be the model's (a double model takes "
-                  "data.as<double>(), a float model data.as<float>())");
-    static_assert((detail::is_callback_for<std::remove_cvref_t<Callbacks>, fit_context<Model>> && ...),
-                  "typenet::fit: a callback needs on_fit_begin, on_batch_end, on_epoch_end or on_fit_end "
-                  "taking a fit_context<Model>& (or wrap a lambda: tn::on_epoch_end(f))");
+history run_fit(Model& model, Optimizer& optimizer, const data::Dataset<T>& train, const fit_options<T>& options,
+                Callbacks&... callbacks) {
     detail::check_dataset_fits<Model>(train, "fit");
     detail::check_finite(train, "training data");
     if (options.validation) {
@@ -213,6 +208,26 @@ history fit(Model& model, Optimizer&& optimizer, const data::Dataset<T>& train, 
     h.stopped = ctx.stop_requested;
     detail::fit_end(ctx, callbacks...);
     return h;
+}
+} // namespace detail
+
+// The optimiser is taken by reference and keeps its state for the next call; a temporary
+// (tn::SGD{.lr = 0.1}) is stepped and then dropped, and a const one is stepped as a copy.
+template <class Model, class Optimizer, class T, class... Callbacks>
+history fit(Model& model, Optimizer&& optimizer, const data::Dataset<T>& train, const fit_options<T>& options,
+            Callbacks&&... callbacks) {
+    static_assert(std::is_same_v<typename Model::value_type, T>,
+                  "typenet::fit: the data's value type must be the model's (a double model takes "
+                  "data.as<double>(), a float model data.as<float>())");
+    static_assert((detail::is_callback_for<std::remove_cvref_t<Callbacks>, fit_context<Model>> && ...),
+                  "typenet::fit: a callback needs on_fit_begin, on_batch_end, on_epoch_end or on_fit_end "
+                  "taking a fit_context<Model>& (or wrap a lambda: tn::on_epoch_end(f))");
+    if constexpr (std::is_const_v<std::remove_reference_t<Optimizer>>) {
+        std::remove_cvref_t<Optimizer> copy = optimizer;
+        return detail::run_fit(model, copy, train, options, callbacks...);
+    } else {
+        return detail::run_fit(model, optimizer, train, options, callbacks...);
+    }
 }
 
 } // namespace typenet
