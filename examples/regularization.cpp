@@ -5,7 +5,8 @@
 //      training and test accuracy.
 //   2. Seed 001 (Nielsen, ch. 3): 784-30-10 sigmoid network with the cross-entropy cost on 1000
 //      training images, batch 10, lr 0.5, 400 epochs, without and with lambda 0.1 in Nielsen's
-//      convention (lambda / 2n sum w^2, tn::L2OverN). Printed: the test accuracy of both.
+//      convention (lambda / 2n sum w^2, tn::L2OverN); weights drawn from N(0, 1), as the book's
+//      network starts in that chapter. Printed: the test accuracy of both.
 #include <typenet/typenet.hpp>
 
 #include <cstddef>
@@ -18,7 +19,8 @@ struct Seven : tn::Network<tn::Input<784>, tn::Dense<784, 100>, tn::ReLU, tn::De
                            tn::Dense<100, 100>, tn::ReLU, tn::Dense<100, 100>, tn::ReLU, tn::Dense<100, 100>, tn::ReLU,
                            tn::Dense<100, 100>, tn::ReLU, tn::Dense<100, 10>, tn::SoftmaxCrossEntropy> {};
 
-struct Nielsen : tn::Network<tn::Input<784>, tn::Dense<784, 30, tn::Xavier>, tn::Sigmoid, tn::Dense<30, 10, tn::Xavier>,
+struct Nielsen : tn::Network<tn::Input<784>, tn::Dense<784, 30, tn::Gaussian<1.0>>, tn::Sigmoid,
+                             tn::Dense<30, 10, tn::Gaussian<1.0>>,
                              tn::SigmoidCrossEntropy> {};
 
 void overfitting(const tn::data::Dataset<float>& train, const tn::data::Dataset<float>& test) {

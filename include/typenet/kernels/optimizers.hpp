@@ -6,7 +6,7 @@
 //
 // Each iteration loads all its inputs before its first store: the buffers are page-aligned
 // alike, so a load after a store to another buffer at the same offset would wait on a false
-// dependency (4K aliasing), which made these loops several times slower.
+// dependency (4K aliasing).
 
 #include <cstddef>
 #include <type_traits>
