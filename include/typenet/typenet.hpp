@@ -35,7 +35,6 @@
 #include <typenet/optim/gradient_clipping.hpp>
 #include <typenet/optim/max_norm.hpp>
 #include <typenet/optim/momentum.hpp>
-#include <typenet/optim/nesterov.hpp>
 #include <typenet/optim/rmsprop.hpp>
 #include <typenet/optim/role_set.hpp>
 #include <typenet/optim/sgd.hpp>
