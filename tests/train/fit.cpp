@@ -6,27 +6,13 @@
 #include <regex>
 #include <sstream>
 
+#include "../support/blobs.hpp"
+
 namespace tn = typenet;
 
 namespace {
 
-// Two Gaussian blobs per class in `width` dimensions: learnable, but not in one step.
-tn::data::Dataset<float> blobs(std::size_t n, std::size_t width, std::size_t classes, std::uint64_t s) {
-    tn::rng g{tn::seed{s}};
-    tn::rng centres{tn::seed{12345}};
-    std::vector<float> c(classes * width);
-    for (auto& v : c) v = static_cast<float>(centres.normal());
-    tn::data::Dataset<float> d;
-    d.width = width;
-    d.classes = classes;
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto y = static_cast<std::uint32_t>(g.below(classes));
-        d.labels.push_back(y);
-        for (std::size_t j = 0; j < width; ++j)
-            d.features.push_back(c[y * width + j] + 0.5f * static_cast<float>(g.normal()));
-    }
-    return d;
-}
+using tn::test::blobs;
 
 using Small = tn::Network<tn::Input<8>, tn::Dense<8, 16>, tn::ReLU, tn::Dense<16, 3, tn::Xavier>, tn::SoftmaxCrossEntropy>;
 
@@ -59,7 +45,7 @@ TEST_CASE("fit prints one progress line per epoch in a fixed format", "[train]")
     tn::Model<Small> model{tn::seed{3}};
     std::ostringstream progress;
     tn::fit(model, tn::SGD{.lr = 0.1}, train, {.epochs = 2, .batch = 16, .validation = val, .progress = &progress});
-    const std::regex line(R"(epoch [12]/2  loss \d\.\d{4}  acc [01]\.\d{4}  val_loss \d\.\d{4}  val_acc [01]\.\d{4}  \d+\.\d s  \d+ samples/s)");
+    const std::regex line(R"(epoch [12]/2  loss \d\.\d{4}  acc [01]\.\d{4}  val_loss \d\.\d{4}  val_acc [01]\.\d{4}  lr 0\.1  \d+\.\d s  \d+ samples/s)");
     std::istringstream lines(progress.str());
     std::string l;
     std::size_t count = 0;
@@ -87,7 +73,7 @@ TEST_CASE("fit stops with a clear error when the loss stops being finite", "[tra
     tn::Model<Small> model{tn::seed{3}};
     CHECK_THROWS_WITH(tn::fit(model, tn::SGD{.lr = 1e30}, train, {.epochs = 3, .batch = 20, .progress = nullptr}),
                       Catch::Matchers::StartsWith("fit: expected a finite loss, found ") &&
-                          Catch::Matchers::EndsWith("(a learning rate too high is the usual cause)"));
+                          Catch::Matchers::EndsWith(" at epoch 1, batch 2 (the data is finite: a learning rate too high is the usual cause)"));
 }
 
 TEST_CASE("fit and evaluate reject data that does not fit the network", "[train]") {

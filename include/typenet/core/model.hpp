@@ -135,13 +135,15 @@ public:
 
     // A copy shares no workspace with the original: it gets its own on first use.
     Model(const Model& other)
-        : params_(other.params_), grads_(other.grads_), state_(other.state_), seed_(other.seed_), steps_(other.steps_) {}
+        : params_(other.params_), grads_(other.grads_), state_(other.state_), seed_(other.seed_), steps_(other.steps_),
+          epochs_(other.epochs_) {}
     Model& operator=(const Model& other) {
         params_ = other.params_;
         grads_ = other.grads_;
         state_ = other.state_;
         seed_ = other.seed_;
         steps_ = other.steps_;
+        epochs_ = other.epochs_;
         return *this;
     }
     Model(Model&&) noexcept = default;
@@ -201,6 +203,9 @@ public:
     // Training steps taken (compute_gradients calls); it keys the dropout masks.
     std::uint64_t step_count() const noexcept { return steps_; }
     void set_step_count(std::uint64_t n) noexcept { steps_ = n; }
+    // Training epochs completed (by fit); it keys each epoch's shuffle order.
+    std::uint64_t epoch_count() const noexcept { return epochs_; }
+    void set_epoch_count(std::uint64_t n) noexcept { epochs_ = n; }
     std::uint64_t seed_value() const noexcept { return seed_; }
 
     // Outputs of the network for `rows` samples (rows x output_width): class probabilities
@@ -486,6 +491,7 @@ private:
     std::size_t last_pass_ = 0;
     std::uint64_t seed_ = 0;
     std::uint64_t steps_ = 0;
+    std::uint64_t epochs_ = 0;
 };
 
 } // namespace typenet
