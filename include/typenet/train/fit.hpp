@@ -104,7 +104,7 @@ history fit(Model& model, const Optimizer& optimizer, const data::Dataset<T>& tr
         for (std::size_t first = 0; first < n; first += options.batch) {
             const std::size_t rows =
                 batch.gather(std::span<const std::size_t>(order).subspan(first, std::min(options.batch, n - first)));
-            const double loss = model.compute_gradients(batch.features(), rows, batch.batch_targets());
+            const double loss = model.compute_gradients(batch.features(rows), batch.target_spans(rows));
             if (!std::isfinite(loss))
                 throw error("fit: expected a finite loss, found " + std::to_string(loss) + " at epoch " +
                             std::to_string(epoch) + ", batch " + std::to_string(first / options.batch + 1) +
