@@ -90,7 +90,13 @@ template <class Net>
 std::string structure_record() {
     using M = Model<Net, float>;
     std::string s;
-    for (const auto& l : M::layers) s += (s.empty() ? "" : " ") + std::string(l.type) + "(" + shape_text(l.output) + ")";
+    for (const auto& l : M::layers) {
+        if (!s.empty()) s += ' ';
+        s.append(l.type);
+        s += '(';
+        s += shape_text(l.output);
+        s += ')';
+    }
     return s;
 }
 
@@ -130,6 +136,7 @@ struct checkpoint_contents {
     bool has_optimizer = false;
     std::string optimizer_name;
     std::uint64_t optimizer_steps = 0;
+    std::vector<unsigned char> bytes;    // the file, which the records' data point into
     std::vector<tensor_record> tensors;  // the model's, then the optimiser's
     checkpoint_values values;
 };
@@ -166,7 +173,9 @@ inline checkpoint_contents read_checkpoint(const std::filesystem::path& path) {
                     " bytes, the file has " + std::to_string(size));
     if (size < checkpoint_header_size + 4)
         throw error(where + ": corrupt: " + std::to_string(size) + " bytes leave no room for the checksum");
-    const std::vector<unsigned char> bytes = read_file_bytes(path, 0, size);
+    checkpoint_contents c;
+    c.bytes = read_file_bytes(path, 0, size);
+    const std::vector<unsigned char>& bytes = c.bytes;
     if (bytes.size() != size) throw error(where + ": the file changed while it was read");
     const std::span<const unsigned char> all(bytes);
     const std::uint32_t stored = load_le<std::uint32_t>(bytes.data() + size - 4);
@@ -175,7 +184,6 @@ inline checkpoint_contents read_checkpoint(const std::filesystem::path& path) {
 
     byte_reader in(all.first(size - 4), where);
     in.take(checkpoint_header_size, "the header");
-    checkpoint_contents c;
     c.structure = in.get_string("the network's structure");
     c.seed = in.get<std::uint64_t>("the seed");
     c.steps = in.get<std::uint64_t>("the step count");
