@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,7 +58,8 @@ public:
     std::vector<float> parameters() const { return {model_.parameters().begin(), model_.parameters().end()}; }
 
     double train_step(const float* x, const std::uint32_t* labels) {
-        const double loss = model_.compute_gradients(x, train_batch, {labels, nullptr});
+        const double loss =
+            model_.compute_gradients(std::span(x, train_batch * inputs), {.labels = std::span(labels, train_batch)});
         sgd_.step(model_);
         return loss;
     }

@@ -13,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include <typenet/data/fashion_mnist.hpp>
 #include <typenet/typenet.hpp>
 
 namespace tn = typenet;
@@ -40,7 +41,7 @@ double epoch_seconds(const tn::data::Dataset<float>& d, std::uint64_t round) {
             std::copy_n(d.row(order[first + r]), 784, x.data() + r * 784);
             labels[r] = d.labels[order[first + r]];
         }
-        model.compute_gradients(x.data(), batch, {labels.data(), nullptr});
+        model.compute_gradients(x, {.labels = labels});
         sgd.step(model);
     }
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -35,21 +35,25 @@ static_assert(mlp::parameter_count == parameter_count);
 
 class typenet_mlp {
 public:
-    explicit typenet_mlp(std::size_t rows) : rows_(rows) {}
+    explicit typenet_mlp(std::size_t rows) : rows_(rows), out_(rows * classes) {}
 
     void set_parameters(std::span<const float> p) { std::copy(p.begin(), p.end(), model_.parameters().begin()); }
     std::vector<float> parameters() const { return {model_.parameters().begin(), model_.parameters().end()}; }
 
-    const float* predict(const float* x) { return model_.predict(x, rows_).data(); }
+    const float* predict(const float* x) {
+        model_.predict_into(std::span(x, rows_ * inputs), std::span(out_));
+        return out_.data();
+    }
 
     double train_step(const float* x, const std::uint32_t* labels, float) {
-        const double loss = model_.compute_gradients(x, rows_, {labels, nullptr});
+        const double loss = model_.compute_gradients(std::span(x, rows_ * inputs), {.labels = std::span(labels, rows_)});
         sgd_.step(model_);
         return loss;
     }
 
 private:
     std::size_t rows_;
+    std::vector<float> out_;
     tn::Model<mlp> model_{tn::seed{42}};
     tn::SGD sgd_{.lr = learning_rate};
 };

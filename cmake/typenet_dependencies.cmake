@@ -3,7 +3,8 @@
 include(CMakeFindDependencyMacro)
 find_dependency(Boost 1.74)
 find_dependency(xsimd 8.1)
-find_dependency(ZLIB)
+# zlib only for typenet::idx (the IDX readers); a consumer without it can use the rest.
+find_package(ZLIB QUIET)
 # Debian's xsimd target names `xtl` as a link library without defining it.
 if(NOT TARGET xtl)
   add_library(xtl INTERFACE IMPORTED)

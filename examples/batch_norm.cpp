@@ -4,6 +4,7 @@
 // values on a log scale), once without and once with a BatchNorm after every hidden Dense.
 // Printed: the training accuracy each reaches. Without BatchNorm only a narrow band of scales
 // learns at all; with it, almost every scale does, and faster.
+#include <typenet/data/fashion_mnist.hpp>
 #include <typenet/typenet.hpp>
 
 #include <cmath>

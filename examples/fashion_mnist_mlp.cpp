@@ -1,5 +1,6 @@
 // Trains the network typenet is named for on Fashion-MNIST with plain SGD and prints the test
 // accuracy. The README's first command builds and runs this file.
+#include <typenet/data/fashion_mnist.hpp>
 #include <typenet/typenet.hpp>
 
 #include <cstdio>

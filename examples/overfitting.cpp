@@ -3,6 +3,7 @@
 // 0.01, batch 100, 200 epochs), once as it is and once with Dropout<0.15> after every hidden
 // layer. Printed every 20 epochs: training and test accuracy. Without dropout the training
 // accuracy runs to 1.0 while the test accuracy stays far below; with it, the gap narrows.
+#include <typenet/data/fashion_mnist.hpp>
 #include <typenet/typenet.hpp>
 
 #include <cstddef>

@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake make ninja-build pkg-config
   libboost-dev libxsimd-dev catch2 zlib1g-dev
+  python3 python3-numpy
   dataset-fashion-mnist
   libbenchmark-dev libeigen3-dev
   clang-19 clangd-19

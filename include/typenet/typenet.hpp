@@ -1,5 +1,7 @@
 #pragma once
-// typenet: neural networks written as types. This umbrella header brings in the whole library.
+// typenet: neural networks written as types. This umbrella header brings in the whole library
+// except the IDX readers (<typenet/data/idx.hpp>, <typenet/data/fashion_mnist.hpp>), the one
+// part that needs zlib: include those yourself and link zlib (-lz, or typenet::idx in CMake).
 
 #include <typenet/core/diagnostics.hpp>
 #include <typenet/core/error.hpp>
@@ -12,13 +14,16 @@
 #include <typenet/core/shape.hpp>
 #include <typenet/core/tensor.hpp>
 #include <typenet/core/threads.hpp>
+#include <typenet/data/csv.hpp>
 #include <typenet/data/dataset.hpp>
-#include <typenet/data/fashion_mnist.hpp>
-#include <typenet/data/idx.hpp>
+#include <typenet/data/make_dataset.hpp>
+#include <typenet/data/read_limits.hpp>
 #include <typenet/data/split.hpp>
 #include <typenet/diagnostics/gradient_check.hpp>
 #include <typenet/init/initializer.hpp>
 #include <typenet/init/initializers.hpp>
+#include <typenet/io/checkpoint.hpp>
+#include <typenet/io/npz.hpp>
 #include <typenet/layers/activations.hpp>
 #include <typenet/layers/batch_norm.hpp>
 #include <typenet/layers/dense.hpp>

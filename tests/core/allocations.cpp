@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <span>
 #include <vector>
 
 #include <typenet/typenet.hpp>
@@ -79,12 +80,18 @@ struct data {
     std::vector<T> x;
     std::vector<std::uint32_t> labels;
     std::vector<T> y;
-    data(std::size_t rows, std::size_t in, std::size_t out, std::uint32_t classes)
-        : x(rows * in), labels(rows), y(rows * out) {
+    std::size_t in, out;
+    data(std::size_t rows, std::size_t in_width, std::size_t out_width, std::uint32_t classes)
+        : x(rows * in_width), labels(rows), y(rows * out_width), in(in_width), out(out_width) {
         rng g{seed{rows}};
         for (T& v : x) v = static_cast<T>(g.uniform());
         for (auto& l : labels) l = static_cast<std::uint32_t>(g.below(classes));
         for (T& v : y) v = static_cast<T>(g.uniform());
+    }
+    // The first n rows, as the model's entry points take them.
+    std::span<const T> rows_x(std::size_t n) const { return std::span<const T>(x).first(n * in); }
+    batch_targets<T> rows_targets(std::size_t n) const {
+        return {std::span<const std::uint32_t>(labels).first(n), std::span<const T>(y).first(n * out)};
     }
 };
 
@@ -93,7 +100,7 @@ template <class Model>
 std::size_t allocations_in_steps(Model& model, const SGD& sgd, const auto& d, std::size_t rows, int steps) {
     const std::size_t start = allocations.load();
     for (int i = 0; i < steps; ++i) {
-        model.compute_gradients(d.x.data(), rows, {d.labels.data(), d.y.data()});
+        model.compute_gradients(d.rows_x(rows), d.rows_targets(rows));
         sgd.step(model);
     }
     return allocations.load() - start;
@@ -110,11 +117,13 @@ void check_no_allocation(std::uint32_t classes) {
     const std::size_t first = allocations_in_steps(model, sgd, d, rows, 1);
     const std::size_t same = allocations_in_steps(model, sgd, d, rows, 5);
     const std::size_t smaller = allocations_in_steps(model, sgd, d, 7, 5);
+    std::vector<T> out(rows * Net::output_width);
     const std::size_t predicting = [&] {
         const std::size_t start = allocations.load();
-        model.predict(d.x.data(), rows);
-        model.predict(d.x.data(), 1);
-        model.loss(d.x.data(), 3, {d.labels.data(), d.y.data()});
+        model.predict_into(d.rows_x(rows), std::span(out).first(rows * Net::output_width));
+        model.predict_into(d.rows_x(1), std::span(out).first(Net::output_width));
+        model.logits_into(d.rows_x(1), std::span(out).first(Net::output_width));
+        model.loss(d.rows_x(3), d.rows_targets(3));
         return allocations.load() - start;
     }();
     // The count is live: the first step did allocate.

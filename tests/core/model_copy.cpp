@@ -38,48 +38,48 @@ TEST_CASE("a copied model predicts identically and then evolves independently", 
     Model<Net> original{seed{4}};
     const auto x = batch(8, 1);
     const std::vector<std::uint32_t> labels{0, 1, 2, 3, 0, 1, 2, 3};
-    const targets<float> t{labels.data(), nullptr};
-    original.compute_gradients(x.data(), 8, t);  // a workspace in use, which the copy must not share
-    const auto before = copy_of(original.predict(x.data(), 8));
+    const batch_targets<float> t{.labels = labels};
+    original.compute_gradients(x, t);  // a workspace in use, which the copy must not share
+    const auto before = copy_of(original.predict(x));
 
     Model<Net> copy = original;
     REQUIRE(copy_of(copy.parameters()) == copy_of(original.parameters()));
     REQUIRE(copy_of(copy.gradients()) == copy_of(original.gradients()));
     REQUIRE(copy.parameters().data() != original.parameters().data());
-    REQUIRE(copy_of(copy.predict(x.data(), 8)) == before);
+    REQUIRE(copy_of(copy.predict(x)) == before);
 
     // Training the copy changes neither the original's parameters nor its predictions, even
     // of the last batch it ran.
     const SGD sgd{.lr = 0.5};
     for (int i = 0; i < 5; ++i) {
-        copy.compute_gradients(x.data(), 8, t);
+        copy.compute_gradients(x, t);
         sgd.step(copy);
     }
     REQUIRE(copy_of(copy.parameters()) != copy_of(original.parameters()));
     REQUIRE(copy_of(original.predictions()) == before);
-    REQUIRE(copy_of(original.predict(x.data(), 8)) == before);
-    REQUIRE(copy_of(copy.predict(x.data(), 8)) != before);
+    REQUIRE(copy_of(original.predict(x)) == before);
+    REQUIRE(copy_of(copy.predict(x)) != before);
     // A smaller batch through the copy (its own workspace) leaves the original's intact too.
-    copy.predict(x.data(), 3);
+    copy.predict(std::span(x).first(3 * 6));
     REQUIRE(copy_of(original.predictions()) == before);
 }
 
 TEST_CASE("copy assignment and moves carry the parameters", "[core][model][copy]") {
     const auto x = batch(5, 2);
     Model<Net> a{seed{1}}, b{seed{2}};
-    const auto pa = copy_of(a.predict(x.data(), 5));
-    REQUIRE(copy_of(b.predict(x.data(), 5)) != pa);
-    b.predict(x.data(), 5);
+    const auto pa = copy_of(a.predict(x));
+    REQUIRE(copy_of(b.predict(x)) != pa);
+    b.predict(x);
     b = a;
     REQUIRE(copy_of(b.parameters()) == copy_of(a.parameters()));
-    REQUIRE(copy_of(b.predict(x.data(), 5)) == pa);
+    REQUIRE(copy_of(b.predict(x)) == pa);
     // b's predictions live in its own workspace.
-    a.predict(x.data(), 2);
+    a.predict(std::span(x).first(2 * 6));
     REQUIRE(copy_of(b.predictions()) == pa);
 
     Model<Net> c = std::move(b);
-    REQUIRE(copy_of(c.predict(x.data(), 5)) == pa);
+    REQUIRE(copy_of(c.predict(x)) == pa);
     Model<Net> d{seed{9}};
     d = std::move(c);
-    REQUIRE(copy_of(d.predict(x.data(), 5)) == pa);
+    REQUIRE(copy_of(d.predict(x)) == pa);
 }

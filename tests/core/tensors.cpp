@@ -63,7 +63,7 @@ TEST_CASE("an optimiser step moves parameters, never the state", "[core][tensors
     for (std::size_t i = 0; i < x.size(); ++i) x[i] = float(i % 29) / 29.0f;
     std::vector<std::uint32_t> labels(16);
     for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = std::uint32_t(i % 10);
-    model.compute_gradients(x.data(), 16, {labels.data(), nullptr});
+    model.compute_gradients(x, {.labels = labels});
     const std::vector<float> state(model.state().begin(), model.state().end());
     const std::vector<float> before(model.parameters().begin(), model.parameters().end());
     SGD{.lr = 0.1}.step(model);
@@ -82,11 +82,11 @@ TEST_CASE("training and inference are different passes of the same model", "[cor
     std::vector<float> x(784 * 8, 0.25f);
     for (std::size_t i = 0; i < x.size(); i += 3) x[i] = 0.75f;
     std::vector<std::uint32_t> labels(8, 4);
-    const double train = model.loss(x.data(), 8, {labels.data(), nullptr}, training);
-    const double infer = model.loss(x.data(), 8, {labels.data(), nullptr});
-    REQUIRE(infer == model.loss(x.data(), 8, {labels.data(), nullptr}, inference));
+    const double train = model.loss(x, {.labels = labels}, training);
+    const double infer = model.loss(x, {.labels = labels});
+    REQUIRE(infer == model.loss(x, {.labels = labels}, inference));
     REQUIRE(train != infer);
     // compute_gradients's loss is the training pass's loss at its step.
-    const double step = model.compute_gradients(x.data(), 8, {labels.data(), nullptr});
-    REQUIRE(step == model.loss(x.data(), 8, {labels.data(), nullptr}, training));
+    const double step = model.compute_gradients(x, {.labels = labels});
+    REQUIRE(step == model.loss(x, {.labels = labels}, training));
 }

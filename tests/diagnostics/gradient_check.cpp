@@ -52,7 +52,7 @@ struct regression_batch {
     static constexpr std::size_t rows = 3;
     std::vector<double> x = typenet::test::uniform_values(rows * Net::input_width, 21);
     std::vector<double> y = typenet::test::uniform_values(rows * Net::output_width, 22);
-    targets<double> t() const { return {nullptr, y.data()}; }
+    batch_targets<double> t() const { return {.values = y}; }
 };
 
 } // namespace
@@ -141,14 +141,14 @@ TEST_CASE("gradient_check passes a correct user layer and catches a wrong deriva
     const regression_batch<SquareNet<true>> b;
     {
         Model<SquareNet<true>, double> model{seed{5}};
-        const auto r = gradient_check(model, b.x.data(), b.rows, b.t(), {.step = 3e-5});
+        const auto r = gradient_check(model, b.x, b.t(), {.step = 3e-5});
         CAPTURE(r.max_relative_error, r.worst_index, r.analytic, r.numeric);
         REQUIRE(r.max_relative_error < 1e-6);
         REQUIRE(r.checked == SquareNet<true>::parameter_count);
     }
     {
         Model<SquareNet<false>, double> model{seed{5}};
-        const auto r = gradient_check(model, b.x.data(), b.rows, b.t());
+        const auto r = gradient_check(model, b.x, b.t());
         CAPTURE(r.max_relative_error, r.worst_index, r.analytic, r.numeric);
         REQUIRE(r.max_relative_error > 0.1);
         // The mistake sits before the second dense layer: only the first layer's gradients
@@ -159,7 +159,7 @@ TEST_CASE("gradient_check passes a correct user layer and catches a wrong deriva
         const std::vector<std::size_t> second(all.begin() + SquareNet<false>::parameter_offsets[3], all.end());
         const std::vector<double> analytic(model.gradients().begin(), model.gradients().end());
         const auto r2 = detail::compare_gradients(model.parameters(), analytic, second, 3e-5,
-                                                  [&] { return model.loss(b.x.data(), b.rows, b.t()); });
+                                                  [&] { return model.loss(b.x, b.t()); });
         REQUIRE(r2.max_relative_error < 1e-6);
     }
 }
@@ -169,8 +169,8 @@ TEST_CASE("gradient_check sees a small error in one analytic gradient", "[diagno
     Model<Net, double> model{seed{1}};
     const auto x = typenet::test::uniform_values(4 * 5, 41);
     const std::uint32_t labels[] = {0, 2, 1, 2};
-    const targets<double> t{labels, nullptr};
-    const auto r = gradient_check(model, x.data(), 4, t, {.step = 3e-5});
+    const batch_targets<double> t{.labels = labels};
+    const auto r = gradient_check(model, x, t, {.step = 3e-5});
     REQUIRE(r.max_relative_error < 1e-6);
 
     // gradient_check leaves the analytic gradient in model.gradients(): corrupt one entry of it
@@ -180,7 +180,7 @@ TEST_CASE("gradient_check sees a small error in one analytic gradient", "[diagno
     analytic[victim] *= 1.01;
     const auto all = detail::parameters_to_check(Net::parameter_count, 0, 0);
     const auto bad = detail::compare_gradients(model.parameters(), analytic, all, 3e-5,
-                                               [&] { return model.loss(x.data(), 4, t); });
+                                               [&] { return model.loss(x, t); });
     CAPTURE(bad.max_relative_error, bad.worst_index);
     REQUIRE(bad.worst_index == victim);
     REQUIRE(bad.max_relative_error == Approx(0.01 / 1.01).epsilon(1e-4));
@@ -193,13 +193,13 @@ TEST_CASE("gradient_check leaves parameters exactly as they were", "[diagnostics
     for (std::size_t i = 0; i < Net::parameter_count; ++i) model.parameters()[i] = 0.1 * double(i + 1) / 3;
     const std::vector<double> before(model.parameters().begin(), model.parameters().end());
     const regression_batch<Net> b;
-    const double loss_before = model.loss(b.x.data(), b.rows, b.t());
-    gradient_check(model, b.x.data(), b.rows, b.t());
+    const double loss_before = model.loss(b.x, b.t());
+    gradient_check(model, b.x, b.t());
     REQUIRE(std::equal(before.begin(), before.end(), model.parameters().begin(), model.parameters().end()));
-    REQUIRE(model.loss(b.x.data(), b.rows, b.t()) == loss_before);
+    REQUIRE(model.loss(b.x, b.t()) == loss_before);
     // And the gradients it leaves behind are those of compute_gradients.
     const std::vector<double> left(model.gradients().begin(), model.gradients().end());
-    model.compute_gradients(b.x.data(), b.rows, b.t());
+    model.compute_gradients(b.x, b.t());
     REQUIRE(std::equal(left.begin(), left.end(), model.gradients().begin(), model.gradients().end()));
 }
 
@@ -208,17 +208,17 @@ TEST_CASE("gradient_check on a sample of parameters", "[diagnostics][gradient_ch
     Model<Net, double> model{seed{2}};
     const regression_batch<Net> b;
     const gradient_check_options opts{.step = 3e-5, .max_parameters = 25, .seed = 7};
-    const auto r = gradient_check(model, b.x.data(), b.rows, b.t(), opts);
+    const auto r = gradient_check(model, b.x, b.t(), opts);
     REQUIRE(r.checked == 25);
     const auto sample = detail::parameters_to_check(Net::parameter_count, 25, 7);
     REQUIRE(std::find(sample.begin(), sample.end(), r.worst_index) != sample.end());
     CAPTURE(r.max_relative_error);
     REQUIRE(r.max_relative_error < 1e-6);
     // The same options check the same parameters.
-    const auto again = gradient_check(model, b.x.data(), b.rows, b.t(), opts);
+    const auto again = gradient_check(model, b.x, b.t(), opts);
     REQUIRE(again.worst_index == r.worst_index);
     REQUIRE(again.max_relative_error == r.max_relative_error);
     // A sample larger than the network checks everything.
-    const auto all = gradient_check(model, b.x.data(), b.rows, b.t(), {.max_parameters = Net::parameter_count + 1});
+    const auto all = gradient_check(model, b.x, b.t(), {.max_parameters = Net::parameter_count + 1});
     REQUIRE(all.checked == Net::parameter_count);
 }

@@ -58,7 +58,7 @@ TEMPLATE_TEST_CASE("the initial softmax loss of a 10-class network is close to l
     constexpr std::size_t rows = 64;
     const auto x = typenet::test::uniform_values<T>(rows * 784, 1, 0, 1);
     const auto labels = random_labels(rows, 10, 2);
-    const double loss = model.loss(x.data(), rows, {labels.data(), nullptr});
+    const double loss = model.loss(x, {.labels = labels});
     CAPTURE(loss);
     REQUIRE(std::abs(loss - std::log(10.0)) < 0.1);
     // Every probability is near 1/10: the output layer starts small.
@@ -71,24 +71,24 @@ TEST_CASE("a small network overfits 20 samples with SGD", "[diagnostics][sanity]
     constexpr std::size_t rows = 20;
     const auto x = typenet::test::uniform_values<float>(rows * 20, 4, -1, 1);
     const auto labels = random_labels(rows, 5, 5);
-    const targets<float> t{labels.data(), nullptr};
+    const batch_targets<float> t{.labels = labels};
     const SGD sgd{.lr = 0.5};
 
-    const double initial = model.loss(x.data(), rows, t);
+    const double initial = model.loss(x, t);
     double loss = initial;
     std::size_t steps = 0;
     for (; steps < 300 && loss >= 0.01; ++steps) {
-        loss = model.compute_gradients(x.data(), rows, t);
+        loss = model.compute_gradients(x, t);
         sgd.step(model);
     }
-    loss = model.loss(x.data(), rows, t);
+    loss = model.loss(x, t);
     CAPTURE(initial, loss, steps);
     REQUIRE(initial > 1.0);
     REQUIRE(loss < 0.01);
     // Every sample is classified correctly.
-    const auto p = model.predict(x.data(), rows);
+    const auto p = model.predict(x);
     for (std::size_t r = 0; r < rows; ++r) {
-        const auto row = p.subspan(r * 5, 5);
+        const auto row = std::span(p).subspan(r * 5, 5);
         REQUIRE(static_cast<std::size_t>(std::max_element(row.begin(), row.end()) - row.begin()) == labels[r]);
     }
 }
@@ -99,17 +99,17 @@ TEST_CASE("zero initialisation leaves every hidden unit computing the same thing
     constexpr std::size_t rows = 10;
     const auto x = typenet::test::uniform_values<double>(rows * 6, 6, -1, 1);
     const auto y = typenet::test::uniform_values<double>(rows * 3, 7, -1, 1);
-    const targets<double> t{nullptr, y.data()};
+    const batch_targets<double> t{.values = y};
     const SGD sgd{.lr = 0.5};
-    const double initial = model.loss(x.data(), rows, t);
+    const double initial = model.loss(x, t);
     for (int i = 0; i < 50; ++i) {
-        model.compute_gradients(x.data(), rows, t);
+        model.compute_gradients(x, t);
         sgd.step(model);
     }
     // Training moved the first layer's weights (the symmetry is not a frozen network) ...
     const auto w1 = model.parameters_of<1>();
     REQUIRE(std::any_of(w1.begin(), w1.end(), [](double w) { return std::abs(w) > 1e-3; }));
-    REQUIRE(model.loss(x.data(), rows, t) < initial);
+    REQUIRE(model.loss(x, t) < initial);
 
     // ... but every hidden unit still has the same incoming weights, bias and output weights.
     for (std::size_t k = 0; k < 6; ++k)
@@ -122,13 +122,13 @@ TEST_CASE("zero initialisation leaves every hidden unit computing the same thing
     // So their outputs are equal on every sample: the hidden layer acts as one unit.
     Model<Network<Input<6>, Dense<6, 8>, Sigmoid>, double> hidden{seed{0}};
     std::copy(w1.begin(), w1.end(), hidden.parameters().begin());
-    const auto h = hidden.predict(x.data(), rows);
+    const auto h = hidden.predict(x);
     for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t j = 1; j < 8; ++j) REQUIRE(h[r * 8 + j] == Approx(h[r * 8]).epsilon(1e-12));
 
     // With random initialisation the hidden units differ.
     Model<Network<Input<6>, Dense<6, 8>, Sigmoid>, double> random{seed{1}};
-    const auto hr = random.predict(x.data(), rows);
+    const auto hr = random.predict(x);
     std::size_t distinct = 0;
     for (std::size_t j = 1; j < 8; ++j) distinct += std::abs(hr[j] - hr[0]) > 1e-6;
     REQUIRE(distinct == 7);

@@ -24,7 +24,7 @@ std::vector<float> ones() { return std::vector<float>(w * rows, 1.0f); }
 TEST_CASE("Dropout is the identity in inference", "[layers][dropout]") {
     Model<Net> model{seed{1}};
     const auto x = ones();
-    const auto y = model.predict(x.data(), rows);
+    const auto y = model.predict(x);
     REQUIRE(std::equal(y.begin(), y.end(), x.begin()));
 }
 
@@ -32,7 +32,7 @@ TEST_CASE("Dropout keeps 1 - rate of the values, scaled, and so preserves the me
     Model<Net> model{seed{1}};
     model.set_step_count(5);
     const auto x = ones();
-    const auto y = model.predict(x.data(), rows, training);
+    const auto y = model.predict(x, training);
     std::size_t kept = 0;
     double sum = 0;
     for (float v : y) {
@@ -59,18 +59,18 @@ TEST_CASE("Dropout's masks follow from the seed and the step alone", "[layers][d
     a.set_step_count(3);
     b.set_step_count(3);
     c.set_step_count(3);
-    const auto sa = a.predict(x.data(), rows, training);
+    const auto sa = a.predict(x, training);
     const std::vector<float> ya(sa.begin(), sa.end());
-    const auto yb = b.predict(x.data(), rows, training);
+    const auto yb = b.predict(x, training);
     REQUIRE(std::equal(ya.begin(), ya.end(), yb.begin()));
-    const auto yc = c.predict(x.data(), rows, training);
+    const auto yc = c.predict(x, training);
     REQUIRE(!std::equal(ya.begin(), ya.end(), yc.begin()));
     b.set_step_count(4);
-    const auto next = b.predict(x.data(), rows, training);
+    const auto next = b.predict(x, training);
     REQUIRE(!std::equal(ya.begin(), ya.end(), next.begin()));
     // The first rows of a larger batch get the masks a smaller batch gets.
     a.set_step_count(3);
-    const auto head = a.predict(x.data(), 10, training);
+    const auto head = a.predict(std::span(x).first(10 * w), training);
     REQUIRE(std::equal(head.begin(), head.end(), ya.begin()));
 }
 
@@ -79,7 +79,7 @@ TEST_CASE("two layers' masks differ in the same step", "[layers][dropout]") {
     one.set_step_count(1);
     const auto x = ones();
     // Two independent masks of 0.5 keep a quarter; the same mask twice would keep a half.
-    const auto y = one.predict(x.data(), rows, training);
+    const auto y = one.predict(x, training);
     std::size_t kept = 0;
     for (float v : y) kept += v != 0.0f;
     const double n = double(w * rows);
@@ -97,7 +97,7 @@ TEST_CASE("training with BatchNorm and Dropout is bitwise reproducible", "[layer
         for (int step = 0; step < 20; ++step) {
             for (float& v : x) v = static_cast<float>(g.uniform());
             for (auto& l : labels) l = static_cast<std::uint32_t>(g.below(3));
-            m.compute_gradients(x.data(), 32, {labels.data(), nullptr});
+            m.compute_gradients(x, {.labels = labels});
             sgd.step(m);
         }
         return m;

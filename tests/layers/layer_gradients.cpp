@@ -30,7 +30,7 @@ struct batch {
     batch() {
         for (std::size_t r = 0; r < rows; ++r) labels.push_back(static_cast<std::uint32_t>((3 * r + 1) % Net::output_width));
     }
-    targets<double> t() const { return {labels.data(), values.data()}; }
+    batch_targets<double> t() const { return {labels, values}; }
 };
 
 template <class Net>
@@ -38,8 +38,8 @@ void require_gradients(std::uint64_t model_seed, std::uint64_t steps_before = 0)
     Model<Net, double> model{seed{model_seed}};
     const batch<Net> b;
     // A few steps first, so that dropout's masks and running statistics are not at step 0.
-    for (std::uint64_t i = 0; i < steps_before; ++i) model.compute_gradients(b.x.data(), b.rows, b.t());
-    const auto r = gradient_check(model, b.x.data(), b.rows, b.t(), options);
+    for (std::uint64_t i = 0; i < steps_before; ++i) model.compute_gradients(b.x, b.t());
+    const auto r = gradient_check(model, b.x, b.t(), options);
     REQUIRE(r.checked == Net::parameter_count);
     CAPTURE(model_seed, r.max_relative_error, r.worst_index, r.analytic, r.numeric);
     REQUIRE(r.max_relative_error < max_error);

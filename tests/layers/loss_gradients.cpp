@@ -46,8 +46,9 @@ struct batch {
     std::vector<double> x;
     std::vector<std::uint32_t> labels;
     std::vector<double> values;
-    targets<double> t(bool with_labels, bool with_values) const {
-        return {with_labels ? labels.data() : nullptr, with_values ? values.data() : nullptr};
+    batch_targets<double> t(bool with_labels, bool with_values) const {
+        return {with_labels ? std::span<const std::uint32_t>(labels) : std::span<const std::uint32_t>{},
+                with_values ? std::span<const double>(values) : std::span<const double>{}};
     }
 };
 
@@ -58,8 +59,8 @@ batch make_batch(std::size_t width, std::size_t label_count, double lo, double h
 }
 
 template <class N>
-void require_gradients(Model<N, double>& model, const batch& b, targets<double> t) {
-    const auto r = gradient_check(model, b.x.data(), rows, t, options);
+void require_gradients(Model<N, double>& model, const batch& b, batch_targets<double> t) {
+    const auto r = gradient_check(model, b.x, t, options);
     REQUIRE(r.checked == N::parameter_count);
     CAPTURE(r.max_relative_error, r.worst_index, r.analytic, r.numeric);
     REQUIRE(r.max_relative_error < max_error);
@@ -112,7 +113,7 @@ TEST_CASE("MulticlassHinge gradients, margins away from the hinge on both sides"
         Model<Net<W, MulticlassHinge>, double> m{seed{model_seed}};
         const auto b = make_batch(W, W, 0, 1, 43);
         // The predictions are the scores: the margins s_j - s_y + 1, j != y.
-        const auto s = m.predict(b.x.data(), rows);
+        const auto s = m.predict(b.x);
         kink_report k;
         for (std::size_t r = 0; r < rows; ++r)
             for (std::size_t j = 0; j < W; ++j)
@@ -128,7 +129,7 @@ TEST_CASE("MeanAbsoluteError and Huber gradients, residuals away from their kink
     // Residuals a - y against 0 (L1), |a - y| against delta (Huber: the quadratic and the
     // linear part both occur).
     auto residuals = [](auto& m, const batch& b, std::size_t width, double kink) {
-        const auto a = m.predict(b.x.data(), rows);
+        const auto a = m.predict(b.x);
         kink_report k;
         for (std::size_t i = 0; i < rows * width; ++i)
             k.add(kink == 0 ? a[i] - b.values[i] : std::abs(a[i] - b.values[i]) - kink);

@@ -82,7 +82,7 @@ TEMPLATE_TEST_CASE("forward through fused stages matches the reference", "[layer
         const auto a2 = apply(dense(a1, p3, rows, 17, 33), [](double v) { return relu(sigmoid(v)); });
         const auto want = dense(a2, p6, rows, 33, 5);
         const auto xt = as<T>(x);
-        require_close<T>(model.predict(xt.data(), rows), want, typenet::test::tolerance<T> * 10);
+        require_close<T>(model.predict(xt), want, typenet::test::tolerance<T> * 10);
         // The span overload and predictions() give the same values.
         const auto again = model.predict(std::span<const T>(xt));
         REQUIRE(std::equal(again.begin(), again.end(), model.predictions().begin(), model.predictions().end()));
@@ -102,7 +102,7 @@ TEMPLATE_TEST_CASE("a leading element-wise stage and a ReLU epilogue match the r
         const auto a = apply(x, [](double v) { return sigmoid(std::tanh(v)); });
         const auto want = apply(dense(a, p, rows, 10, 7), relu);
         const auto xt = as<T>(x);
-        require_close<T>(model.predict(xt.data(), rows), want, typenet::test::tolerance<T> * 10);
+        require_close<T>(model.predict(xt), want, typenet::test::tolerance<T> * 10);
     }
 }
 
@@ -134,10 +134,10 @@ TEMPLATE_TEST_CASE("SoftmaxCrossEntropy: probabilities, loss and gradients match
                                   static_cast<double*>(nullptr));
 
         const auto xt = as<T>(x);
-        const targets<T> t{labels.data(), nullptr};
-        require_close<T>(model.predict(xt.data(), rows), prob, typenet::test::tolerance<T> * 10);
-        REQUIRE(std::abs(model.loss(xt.data(), rows, t) - loss) <= typenet::test::tolerance<T> * 10 * loss);
-        REQUIRE(std::abs(model.compute_gradients(xt.data(), rows, t) - loss) <= typenet::test::tolerance<T> * 10 * loss);
+        const batch_targets<T> t{.labels = labels};
+        require_close<T>(model.predict(xt), prob, typenet::test::tolerance<T> * 10);
+        REQUIRE(std::abs(model.loss(xt, t) - loss) <= typenet::test::tolerance<T> * 10 * loss);
+        REQUIRE(std::abs(model.compute_gradients(xt, t) - loss) <= typenet::test::tolerance<T> * 10 * loss);
         require_close<T>(model.predictions(), prob, typenet::test::tolerance<T> * 10);
 
         std::vector<double> g1(dw1);
@@ -177,9 +177,9 @@ TEMPLATE_TEST_CASE("MeanSquaredError: outputs, loss and gradients through two ac
 
         const auto xt = as<T>(x);
         const auto yt = as<T>(y);
-        const targets<T> t{nullptr, yt.data()};
-        require_close<T>(model.predict(xt.data(), rows), out, typenet::test::tolerance<T> * 10);
-        REQUIRE(std::abs(model.compute_gradients(xt.data(), rows, t) - loss) <= typenet::test::tolerance<T> * 10 * loss);
+        const batch_targets<T> t{.values = yt};
+        require_close<T>(model.predict(xt), out, typenet::test::tolerance<T> * 10);
+        REQUIRE(std::abs(model.compute_gradients(xt, t) - loss) <= typenet::test::tolerance<T> * 10 * loss);
         require_close<T>(model.predictions(), out, typenet::test::tolerance<T> * 10);
 
         std::vector<double> g1(dw1);

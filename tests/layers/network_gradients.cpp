@@ -41,7 +41,7 @@ struct batch {
         for (std::size_t r = 0; r < rows; ++r)
             labels.push_back(static_cast<std::uint32_t>((3 * r + 1) % Net::output_width));
     }
-    targets<double> t() const { return {labels.data(), values.data()}; }
+    batch_targets<double> t() const { return {labels, values}; }
 };
 
 template <class Net>
@@ -49,7 +49,7 @@ void require_gradients(std::uint64_t model_seed) {
     Model<Net, double> model{seed{model_seed}};
     const batch<Net> b;
     const auto before = std::vector<double>(model.parameters().begin(), model.parameters().end());
-    const auto r = gradient_check(model, b.x.data(), b.rows, b.t(), options);
+    const auto r = gradient_check(model, b.x, b.t(), options);
     // The check leaves every parameter exactly as it found it.
     REQUIRE(std::equal(before.begin(), before.end(), model.parameters().begin(), model.parameters().end()));
     REQUIRE(r.checked == Net::parameter_count);
@@ -97,7 +97,7 @@ TEST_CASE("ReLU gradients away from the kink", "[layers][gradients]") {
     // straddles the kink and measures neither side's slope.
     Model<Network<Input<5>, Dense<5, 17>>, double> first{seed{0}};
     std::copy(model.parameters_of<1>().begin(), model.parameters_of<1>().end(), first.parameters().begin());
-    const auto z = first.predict(b.x.data(), b.rows);
+    const auto z = first.predict(b.x);
     double nearest = 1e300;
     std::size_t active = 0;
     for (const double v : z) {
@@ -110,7 +110,7 @@ TEST_CASE("ReLU gradients away from the kink", "[layers][gradients]") {
     REQUIRE(active > 0);
     REQUIRE(active < z.size());
 
-    const auto r = gradient_check(model, b.x.data(), b.rows, b.t(), options);
+    const auto r = gradient_check(model, b.x, b.t(), options);
     CAPTURE(r.max_relative_error, r.worst_index, r.analytic, r.numeric);
     REQUIRE(r.max_relative_error < max_error);
     REQUIRE(r.checked == Net::parameter_count);

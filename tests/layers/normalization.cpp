@@ -93,11 +93,11 @@ TEMPLATE_TEST_CASE("BatchNorm normalises with the batch's statistics in training
     const auto gamma = as_double<T>(model.tensor("batch_norm_1.weight"));
     const auto beta = as_double<T>(model.tensor("batch_norm_1.bias"));
 
-    const auto trained = as_double<T>(model.predict(x.data(), rows, training));
+    const auto trained = as_double<T>(model.predict(x, training));
     require_close<T>(trained, normalise_columns(xd, rows, w, gamma, beta, 1e-5), typenet::test::tolerance<T> * 10);
 
     // Inference with the initial running statistics (mean 0, variance 1) is gamma x / sqrt(1 + eps) + beta.
-    const auto inferred = as_double<T>(model.predict(x.data(), rows));
+    const auto inferred = as_double<T>(model.predict(x));
     std::vector<double> want(xd.size());
     for (std::size_t i = 0; i < xd.size(); ++i) want[i] = gamma[i % w] * xd[i] / std::sqrt(1 + 1e-5) + beta[i % w];
     require_close<T>(inferred, want, typenet::test::tolerance<T> * 10);
@@ -117,7 +117,7 @@ TEST_CASE("BatchNorm's running statistics converge to the data's and inference u
     for (int step = 0; step < 300; ++step) {
         for (std::size_t r = 0; r < rows; ++r)
             for (std::size_t j = 0; j < w; ++j) x[r * w + j] = (double(j) - 1 + 2 * g.uniform()) * double(j + 1);
-        model.compute_gradients(x.data(), rows, {nullptr, y.data()});
+        model.compute_gradients(x, {.values = y});
     }
     const auto mean = model.tensor("batch_norm_1.running_mean");
     const auto var = model.tensor("batch_norm_1.running_var");
@@ -129,7 +129,7 @@ TEST_CASE("BatchNorm's running statistics converge to the data's and inference u
         CHECK(std::abs(var[j] - v) < 0.15 * v);
     }
     // Inference: (x - running_mean) / sqrt(running_var + eps) with gamma 1 and beta 0.
-    const auto out = model.predict(x.data(), 3);
+    const auto out = model.predict(x);
     for (std::size_t i = 0; i < 3 * w; ++i)
         REQUIRE(out[i] == Approx((x[i] - mean[i % w]) / std::sqrt(var[i % w] + 1e-5)).epsilon(1e-12));
 }
@@ -138,7 +138,7 @@ TEST_CASE("BatchNorm keeps the running variance unbiased, as PyTorch does", "[la
     using Net = Network<Input<2>, BatchNorm, MeanSquaredError>;
     Model<Net, double> model{seed{1}};
     const std::vector<double> x{1, 10, 3, 20, 8, 60}, y(6, 0.0);
-    model.compute_gradients(x.data(), 3, {nullptr, y.data()});
+    model.compute_gradients(x, {.values = y});
     // Column 0: mean 4, unbiased variance ((9 + 1 + 16) / 2) = 13; momentum 0.1 from (0, 1).
     CHECK(model.tensor("batch_norm_1.running_mean")[0] == Approx(0.4));
     CHECK(model.tensor("batch_norm_1.running_var")[0] == Approx(0.9 + 1.3));
@@ -152,11 +152,11 @@ TEST_CASE("a training pass through BatchNorm needs two rows", "[layers][batch_no
     Model<Net> model{seed{1}};
     const std::vector<float> x{1, 2, 3};
     const std::uint32_t label = 1;
-    REQUIRE_THROWS_WITH(model.compute_gradients(x.data(), 1, {&label, nullptr}),
+    REQUIRE_THROWS_WITH(model.compute_gradients(x, {.labels = {&label, 1}}),
                         "model: a training pass of this network needs at least 2 rows (a layer normalises over "
                         "the batch), found 1");
     // Inference on one sample is fine: it uses the running statistics.
-    REQUIRE(model.predict(x.data(), 1).size() == 2);
+    REQUIRE(model.predict(x).size() == 2);
 }
 
 TEMPLATE_TEST_CASE("LayerNorm and GroupNorm normalise each sample's groups", "[layers][group_norm]", float, double) {
@@ -171,15 +171,15 @@ TEMPLATE_TEST_CASE("LayerNorm and GroupNorm normalise each sample's groups", "[l
         const auto beta = as_double<T>(model.tensor("layer_norm_1.bias"));
         // The same in training and in inference: no running statistics.
         const auto want = normalise_groups(xd, rows, w, 1, gamma, beta, 1e-5);
-        require_close<T>(as_double<T>(model.predict(x.data(), rows)), want, typenet::test::tolerance<T> * 10);
-        require_close<T>(as_double<T>(model.predict(x.data(), rows, training)), want, typenet::test::tolerance<T> * 10);
+        require_close<T>(as_double<T>(model.predict(x)), want, typenet::test::tolerance<T> * 10);
+        require_close<T>(as_double<T>(model.predict(x, training)), want, typenet::test::tolerance<T> * 10);
     }
     {
         Model<Network<Input<w>, GroupNorm<4>>, T> model{seed{1}};
         vary_scale_and_shift(model, "group_norm_1");
         const auto gamma = as_double<T>(model.tensor("group_norm_1.weight"));
         const auto beta = as_double<T>(model.tensor("group_norm_1.bias"));
-        require_close<T>(as_double<T>(model.predict(x.data(), rows)), normalise_groups(xd, rows, w, 4, gamma, beta, 1e-5),
+        require_close<T>(as_double<T>(model.predict(x)), normalise_groups(xd, rows, w, 4, gamma, beta, 1e-5),
                          typenet::test::tolerance<T> * 10);
     }
 }
@@ -191,8 +191,8 @@ TEST_CASE("GroupNorm<1> is LayerNorm: same outputs, same gradients", "[layers][g
     Model<B, double> b{seed{9}};
     const auto x = typenet::test::uniform_values(4 * 7, 10);
     const std::vector<std::uint32_t> labels{0, 2, 1, 1};
-    const double la = a.compute_gradients(x.data(), 4, {labels.data(), nullptr});
-    const double lb = b.compute_gradients(x.data(), 4, {labels.data(), nullptr});
+    const double la = a.compute_gradients(x, {.labels = labels});
+    const double lb = b.compute_gradients(x, {.labels = labels});
     REQUIRE(la == lb);
     REQUIRE(std::equal(a.gradients().begin(), a.gradients().end(), b.gradients().begin(), b.gradients().end()));
 }
@@ -200,7 +200,7 @@ TEST_CASE("GroupNorm<1> is LayerNorm: same outputs, same gradients", "[layers][g
 TEST_CASE("Maxout takes the maximum of each group of k", "[layers][maxout]") {
     Model<Network<Input<6>, Maxout<3>>, double> model{seed{1}};
     const std::vector<double> x{1, 5, 2, -1, -3, -2, 0, 0, 0, 7, 8, 9};
-    const auto y = model.predict(x.data(), 2);
+    const auto y = model.predict(x);
     REQUIRE(std::vector<double>(y.begin(), y.end()) == std::vector<double>{5, -1, 0, 9});
     static_assert(Network<Input<12>, Maxout<4>>::output_width == 3);
 }
@@ -208,7 +208,7 @@ TEST_CASE("Maxout takes the maximum of each group of k", "[layers][maxout]") {
 TEST_CASE("Softmax as a layer gives probabilities that sum to 1", "[layers][softmax]") {
     Model<Network<Input<4>, Softmax>, double> model{seed{1}};
     const std::vector<double> x{0, 1, 2, 3, 1000, 1000, 0, -1000};
-    const auto p = model.predict(x.data(), 2);
+    const auto p = model.predict(x);
     const double z = 1 + std::exp(1) + std::exp(2) + std::exp(3);
     for (std::size_t j = 0; j < 4; ++j) REQUIRE(p[j] == Approx(std::exp(double(j)) / z).epsilon(1e-14));
     REQUIRE(p[4] == Approx(0.5));

@@ -133,7 +133,7 @@ struct gradient_batch {
         for (std::size_t r = 0; r < rows; ++r)
             labels.push_back(static_cast<std::uint32_t>((3 * r + 1) % Net::output_width));
     }
-    targets<double> t() const { return {labels.data(), values.data()}; }
+    batch_targets<double> t() const { return {labels, values}; }
 };
 
 // typenet::gradient_check over every parameter of Net below 1e-6. If layer 1 is a Dense layer
@@ -149,11 +149,11 @@ void require_network_gradients(std::uint64_t model_seed, const domain& d = {}) {
         std::copy(model.template parameters_of<1>().begin(), model.template parameters_of<1>().end(),
                   alone.parameters().begin());
         double nearest = 1e300;
-        for (const double z : alone.predict(b.x.data(), b.rows)) nearest = std::min(nearest, distance_to_kink(z, d));
+        for (const double z : alone.predict(b.x)) nearest = std::min(nearest, distance_to_kink(z, d));
         CAPTURE(nearest);
         REQUIRE(nearest > 1e-3);
     }
-    const auto r = gradient_check(model, b.x.data(), b.rows, b.t(), {.step = 3e-5});
+    const auto r = gradient_check(model, b.x, b.t(), {.step = 3e-5});
     CAPTURE(model_seed, r.max_relative_error, r.worst_index, r.analytic, r.numeric);
     REQUIRE(r.checked == Net::parameter_count);
     REQUIRE(r.max_relative_error < 1e-6);

@@ -1,3 +1,4 @@
+#include <typenet/data/fashion_mnist.hpp>
 #include <typenet/typenet.hpp>
 
 #include <catch2/catch.hpp>

@@ -95,7 +95,7 @@ TEST_CASE("fit trains a single sigmoid output on two blobs to above 95% accuracy
     CHECK(after.loss < 0.2);
 
     // The accuracy evaluate reports is the fraction of rows with (p > 0.5) == label.
-    const auto p = model.predict(val.features.data(), val.size());
+    const auto p = model.predict(val.features);
     std::size_t right = 0;
     for (std::size_t i = 0; i < val.size(); ++i) right += (p[i] > 0.5f) == (val.labels[i] == 1);
     CHECK(after.accuracy == Approx(static_cast<double>(right) / static_cast<double>(val.size())).epsilon(1e-15));
@@ -155,7 +155,7 @@ TEST_CASE("MulticlassHinge's initial loss is about C - 1 = 9 for small weights",
     const auto x = typenet::test::uniform_values(rows * 100, 9, 0, 1);
     std::vector<std::uint32_t> labels(rows);
     for (std::size_t r = 0; r < rows; ++r) labels[r] = static_cast<std::uint32_t>(r % 10);
-    const double loss = model.loss(x.data(), rows, {labels.data(), nullptr});
+    const double loss = model.loss(x, {.labels = labels});
     double max_score = 0;
     for (const double s : model.predictions()) max_score = std::max(max_score, std::abs(s));
     INFO("loss " << loss << ", max |score| " << max_score);

@@ -4,8 +4,9 @@
 // values (running statistics), and a workspace sized for the largest batch seen so far: after
 // the first step at a batch size, a step allocates nothing.
 //
-// Passes: `compute_gradients` trains (batch statistics, dropout masks, running statistics
-// advanced); `predict` and `loss` infer (running statistics, no dropout) unless asked for a
+// Samples go in as spans of rows x input_width values, targets as spans checked against the
+// same rows. Passes: `compute_gradients` trains (batch statistics, dropout masks, running
+// statistics advanced); `predict`, `logits` and `loss` infer (running statistics, no dropout) unless asked for a
 // training pass with the `typenet::training` tag.
 
 #include <algorithm>
@@ -26,9 +27,11 @@
 #include <typenet/core/error.hpp>
 #include <typenet/core/fused_passes.hpp>
 #include <typenet/core/loss.hpp>
+#include <typenet/core/native_note.hpp>
 #include <typenet/core/mode.hpp>
 #include <typenet/core/network.hpp>
 #include <typenet/core/rng.hpp>
+#include <typenet/core/shape.hpp>
 #include <typenet/core/targets.hpp>
 
 namespace typenet {
@@ -109,6 +112,37 @@ void initialize_layer(std::span<T> params, std::span<T> state, rng& g) {
         L::template initialize<T>(params, g);
 }
 
+// "784", or "3 x 28 x 28" for a sample with channels or rows.
+inline std::string shape_text(const shape& s) {
+    if (s.channels == 1 && s.height == 1) return std::to_string(s.width);
+    return std::to_string(s.channels) + " x " + std::to_string(s.height) + " x " + std::to_string(s.width);
+}
+
+// Model::summary()'s table; Row has position, type, ordinal, output, parameters and state.
+template <class Row>
+std::string format_summary(std::span<const Row> rows, std::size_t parameters, std::size_t state) {
+    auto cell = [](std::string text, std::size_t width, bool right) {
+        const std::string pad(text.size() < width ? width - text.size() : 0, ' ');
+        return right ? pad + text : text + pad;
+    };
+    auto name_of = [](const Row& r) {
+        return r.position == 0 ? std::string(r.type) : std::string(r.type) + "_" + std::to_string(r.ordinal);
+    };
+    std::size_t name_width = 16;
+    for (const Row& r : rows) name_width = std::max(name_width, name_of(r).size() + 2);
+    std::string out = cell("#", 3, true) + "  " + cell("layer", name_width, false) + cell("output shape", 16, false) +
+                      cell("parameters", 12, true) + cell("state", 10, true) + "\n";
+    const std::string rule(out.size() - 1, '-');
+    out += rule + "\n";
+    for (const Row& r : rows) {
+        out += cell(std::to_string(r.position), 3, true) + "  " + cell(name_of(r), name_width, false) + cell(shape_text(r.output), 16, false) +
+               cell(std::to_string(r.parameters), 12, true) + cell(std::to_string(r.state), 10, true) + "\n";
+    }
+    out += rule + "\n";
+    out += "trained parameters: " + std::to_string(parameters) + ", state values (not trained): " + std::to_string(state) + "\n";
+    return out;
+}
+
 } // namespace detail
 
 // A model of a mistaken network is not defined: its one error names the network's
@@ -130,6 +164,7 @@ public:
     static constexpr std::size_t output_width = Net::output_width;
 
     explicit Model(seed s = seed{0}) : params_(parameter_count), grads_(parameter_count), state_(state_count) {
+        detail::note_missing_native_architecture();
         initialize(s);
     }
 
@@ -151,10 +186,11 @@ public:
     ~Model() = default;
 
     // Draws every layer's initial parameters from one stream seeded by s, resets the state
-    // (running statistics) and the step count; s also keys the dropout masks.
+    // (running statistics) and the step and epoch counts; s also keys the dropout masks.
     void initialize(seed s) {
         seed_ = s.value;
         steps_ = 0;
+        epochs_ = 0;
         rng g{s};
         [&]<std::size_t... I>(std::index_sequence<I...>) {
             (detail::initialize_layer<Net, typename Net::template layer<I>, I, T>(
@@ -203,67 +239,126 @@ public:
     // Training steps taken (compute_gradients calls); it keys the dropout masks.
     std::uint64_t step_count() const noexcept { return steps_; }
     void set_step_count(std::uint64_t n) noexcept { steps_ = n; }
-    // Training epochs completed (by fit); it keys each epoch's shuffle order.
+    // Training epochs completed (by fit): it keys each epoch's shuffle order, and a checkpoint
+    // records it as the training position.
     std::uint64_t epoch_count() const noexcept { return epochs_; }
     void set_epoch_count(std::uint64_t n) noexcept { epochs_ = n; }
     std::uint64_t seed_value() const noexcept { return seed_; }
 
-    // Outputs of the network for `rows` samples (rows x output_width): class probabilities
-    // after SoftmaxCrossEntropy, the raw outputs after MeanSquaredError or with no loss. An
-    // inference pass unless `typenet::training` is passed.
+    // Samples are rows of input_width values, row-major: a span of rows x input_width values.
+    // Every entry point checks that size, and the targets' sizes against the same rows.
+    //
+    // A const Model still computes in its own workspace: calls on one Model are not
+    // thread-safe; give each thread its own copy (copies share no workspace).
+
+    // Outputs of the network for the rows of x (rows x output_width), owned by the caller:
+    // class probabilities after SoftmaxCrossEntropy, the raw outputs after MeanSquaredError or
+    // with no loss. An inference pass unless `typenet::training` is passed.
     template <mode M = mode::inference>
-    std::span<const T> predict(const T* x, std::size_t rows, mode_tag<M> = {}) {
-        run_forward<M>(x, rows, false);
+    std::vector<T> predict(std::span<const T> x, mode_tag<M> tag = {}) const {
+        std::vector<T> out(rows_of(x) * output_width);
+        predict_into(x, std::span<T>(out), tag);
+        return out;
+    }
+    // The same into `out` (rows x output_width values), allocating nothing after the first call
+    // at a batch size.
+    template <mode M = mode::inference>
+    void predict_into(std::span<const T> x, std::span<T> out, mode_tag<M> = {}) const {
+        const std::size_t rows = rows_of(x);
+        check_output(out, rows);
+        run_forward<M>(x.data(), rows, false);
         if constexpr (Net::has_loss) {
-            using Loss = typename Net::template layer<Net::layer_count - 1>;
-            Loss::template predict<T, output_width>(last_hidden_output<M>(x), rows, predictions_[index<M>]);
+            using Loss = detail::loss_of<Net>;
+            Loss::template predict<T, output_width>(last_hidden_output<M>(x.data()), rows, predictions_[index<M>]);
         }
-        last_pass_ = index<M>;
-        return {predictions_[index<M>], rows * output_width};
-    }
-    template <mode M = mode::inference>
-    std::span<const T> predict(std::span<const T> x, mode_tag<M> tag = {}) {
-        return predict(x.data(), rows_of(x), tag);
+        std::copy_n(predictions_[index<M>], rows * output_width, out.data());
     }
 
-    // Mean loss over the batch: an inference pass unless `typenet::training` is passed (which
-    // uses batch statistics and the current step's dropout masks, and advances nothing).
+    // What the last layer before the loss gives (rows x output_width): a classifier's logits,
+    // before SoftmaxCrossEntropy's softmax or SigmoidCrossEntropy's sigmoid. The same as
+    // predict for a network without a loss.
     template <mode M = mode::inference>
-    double loss(const T* x, std::size_t rows, targets<T> t, mode_tag<M> = {}) {
-        check_targets(t, rows);
-        run_forward<M>(x, rows, false);
-        return evaluate_loss<M>(x, rows, t, false);
+    std::vector<T> logits(std::span<const T> x, mode_tag<M> tag = {}) const {
+        std::vector<T> out(rows_of(x) * output_width);
+        logits_into(x, std::span<T>(out), tag);
+        return out;
+    }
+    template <mode M = mode::inference>
+    void logits_into(std::span<const T> x, std::span<T> out, mode_tag<M> = {}) const {
+        const std::size_t rows = rows_of(x);
+        check_output(out, rows);
+        run_forward<M>(x.data(), rows, false);
+        std::copy_n(last_hidden_output<M>(x.data()), rows * output_width, out.data());
     }
 
-    // One training step's gradients: the mean loss over the batch in a training pass, and its
-    // gradient with respect to every parameter, written (not added) to gradients(). Advances
-    // the step count (new dropout masks) and the running statistics.
-    double compute_gradients(const T* x, std::size_t rows, targets<T> t) {
-        check_targets(t, rows);
+    // Mean loss over the rows of x: an inference pass unless `typenet::training` is passed
+    // (which uses batch statistics and the current step's dropout masks, and advances nothing).
+    template <mode M = mode::inference>
+    double loss(std::span<const T> x, batch_targets<T> t, mode_tag<M> = {}) const {
+        const std::size_t rows = rows_of(x);
+        const targets<T> checked = check_targets(t, rows);
+        run_forward<M>(x.data(), rows, false);
+        return evaluate_loss<M>(x.data(), rows, checked, false);
+    }
+
+    // One training step's gradients: the mean loss over the rows of x in a training pass, and
+    // its gradient with respect to every parameter, written (not added) to gradients().
+    // Advances the step count (new dropout masks) and the running statistics.
+    double compute_gradients(std::span<const T> x, batch_targets<T> t) {
+        const std::size_t rows = rows_of(x);
+        const targets<T> checked = check_targets(t, rows);
         ++steps_;
-        run_forward<mode::training>(x, rows, true);
-        const double l = evaluate_loss<mode::training>(x, rows, t, true);
-        run_backward(x, rows);
+        run_forward<mode::training>(x.data(), rows, true);
+        const double l = evaluate_loss<mode::training>(x.data(), rows, checked, true);
+        run_backward(x.data(), rows);
         return l;
     }
 
-    // Every layer's output for a batch, as a monitor or a person reads them: element-wise layers
-    // that run fused inside a kernel are computed again one at a time from the stored
+    // Every layer's output for the rows of x, as a monitor or a person reads them: element-wise
+    // layers that run fused inside a kernel are computed again one at a time from the stored
     // pre-activation. An inference pass unless `typenet::training` is passed (then with the
     // current step's masks; nothing is advanced). Allocates: a diagnostic, not a training step.
     template <mode M = mode::inference>
-    std::vector<layer_output<T>> layer_outputs(const T* x, std::size_t rows, mode_tag<M> = {}) {
-        run_forward<M>(x, rows, false);
+    std::vector<layer_output<T>> layer_outputs(std::span<const T> x, mode_tag<M> = {}) const {
+        const std::size_t rows = rows_of(x);
+        run_forward<M>(x.data(), rows, false);
         std::vector<layer_output<T>> outs;
         const run_context<T> c = context(false);
         [&]<std::size_t... S>(std::index_sequence<S...>) {
-            (record_stage<M, S>(c, x, rows, outs), ...);
+            (record_stage<M, S>(c, x.data(), rows, outs), ...);
         }(std::make_index_sequence<stage_count<M>>{});
         return outs;
     }
 
-    // The predictions of the last pass (rows x output_width).
+    // The predictions of the last pass (rows x output_width), in the model's workspace: the
+    // next call of any entry point overwrites them. predict() returns a copy that stays.
     std::span<const T> predictions() const noexcept { return {predictions_[last_pass_], rows_ * output_width}; }
+
+    // One row per layer of the table summary() prints, known at compile time.
+    struct layer_summary {
+        std::size_t position;
+        std::string_view type;
+        std::size_t ordinal;
+        shape output;
+        std::size_t parameters;
+        std::size_t state;
+    };
+    static constexpr std::array<layer_summary, Net::layer_count> layers = [] {
+        std::array<layer_summary, Net::layer_count> out{};
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            ((out[I] = layer_summary{I, detail::layer_name<typename Net::template layer<I>>(), 0, Net::output_shapes[I],
+                                     Net::parameter_counts[I], Net::state_counts[I]}),
+             ...);
+        }(std::make_index_sequence<Net::layer_count>{});
+        for (std::size_t i = 1; i < out.size(); ++i) {
+            out[i].ordinal = 1;
+            for (std::size_t j = 1; j < i; ++j) out[i].ordinal += out[j].type == out[i].type;
+        }
+        return out;
+    }();
+
+    // A table of the network as Keras prints it: position, layer, output shape, parameters.
+    static std::string summary() { return detail::format_summary(std::span<const layer_summary>(layers), parameter_count, state_count); }
 
 private:
     template <mode M>
@@ -297,18 +392,38 @@ private:
 
     static std::size_t rows_of(std::span<const T> x) {
         if (x.size() % input_width != 0)
-            throw error("model: expected a multiple of the input width " + std::to_string(input_width) +
-                        " values, found " + std::to_string(x.size()));
+            throw error("model: expected rows of " + std::to_string(input_width) + " values (the input width), found " +
+                        std::to_string(x.size()) + " values, which is " + std::to_string(x.size() / input_width) +
+                        " rows and " + std::to_string(x.size() % input_width) + " values over");
+        if (x.empty()) throw error("model: expected a batch of at least 1 row, found 0");
         return x.size() / input_width;
     }
 
-    void check_targets(targets<T> t, std::size_t rows) const {
+    static void check_output(std::span<T> out, std::size_t rows) {
+        if (out.size() != rows * output_width)
+            throw error("model: expected an output span of " + std::to_string(rows * output_width) + " values (" +
+                        std::to_string(rows) + " rows x " + std::to_string(output_width) + "), found " +
+                        std::to_string(out.size()));
+    }
+
+    // Checks the spans' sizes against the batch, then what the loss reads (labels below its
+    // label count, values in its range), and gives the losses' unchecked view.
+    static targets<T> check_targets(batch_targets<T> t, std::size_t rows) {
         static_assert(Net::has_loss, "typenet::Model: loss and gradients need a loss as the last layer");
-        if constexpr (Net::has_loss) detail::check_targets<detail::loss_of<Net>>(t, rows, output_width);
+        if (!t.labels.empty() && t.labels.size() != rows)
+            throw error("model: expected " + std::to_string(rows) + " labels (one per row), found " +
+                        std::to_string(t.labels.size()));
+        if (!t.values.empty() && t.values.size() != rows * output_width)
+            throw error("model: expected " + std::to_string(rows * output_width) + " target values (" +
+                        std::to_string(rows) + " rows x " + std::to_string(output_width) + "), found " +
+                        std::to_string(t.values.size()));
+        const targets<T> raw{t.labels.empty() ? nullptr : t.labels.data(), t.values.empty() ? nullptr : t.values.data()};
+        if constexpr (Net::has_loss) detail::check_targets<detail::loss_of<Net>>(raw, rows, output_width);
+        return raw;
     }
 
     // Lays out the workspace for `rows` samples; grows (allocates) only for a larger batch.
-    void reserve(std::size_t rows) {
+    void reserve(std::size_t rows) const {
         rows_ = rows;
         if (rows <= capacity_) return;
         capacity_ = 0;  // if the allocation throws, the next call lays out again
@@ -321,7 +436,7 @@ private:
     // buffers into `base` when it is not null. Every buffer starts 64-byte aligned. Training and
     // inference passes have buffers of their own, so one does not overwrite the other's
     // predictions.
-    std::size_t lay_out(std::size_t rows, T* base) noexcept {
+    std::size_t lay_out(std::size_t rows, T* base) const noexcept {
         std::size_t at = 0;
         auto take = [&](std::size_t n) {
             T* p = base ? base + at : nullptr;
@@ -336,7 +451,7 @@ private:
     }
 
     template <mode M, class Take>
-    void lay_out_mode(std::size_t rows, Take& take, std::size_t& scratch) noexcept {
+    void lay_out_mode(std::size_t rows, Take& take, std::size_t& scratch) const noexcept {
         [&]<std::size_t... S>(std::index_sequence<S...>) {
             (lay_out_stage<M, S>(rows, take, scratch), ...);
         }(std::make_index_sequence<stage_count<M>>{});
@@ -344,7 +459,7 @@ private:
     }
 
     template <mode M, std::size_t S, class Take>
-    void lay_out_stage(std::size_t rows, Take& take, std::size_t& scratch) noexcept {
+    void lay_out_stage(std::size_t rows, Take& take, std::size_t& scratch) const noexcept {
         if constexpr (!traits<M, S>::is_loss) {
             using R = runner<M, S>;
             stage_buffers& b = buffers_[index<M>][S];
@@ -370,13 +485,14 @@ private:
         else return buffers_[index<M>][S - 1].out;
     }
 
-    run_context<T> context(bool update_state) noexcept {
-        return {params_.data(), grads_.data(), state_.data(), seed_, steps_, update_state};
+    // Passes on a const model never write the gradients or the state (update_state is false
+    // and there is no backward pass): only compute_gradients, on a non-const model, does.
+    run_context<T> context(bool update_state) const noexcept {
+        return {params_.data(), const_cast<T*>(grads_.data()), const_cast<T*>(state_.data()), seed_, steps_, update_state};
     }
 
     template <mode M>
-    void run_forward(const T* x, std::size_t rows, bool update_state) {
-        if (rows == 0) throw error("model: expected a batch of at least 1 row, found 0");
+    void run_forward(const T* x, std::size_t rows, bool update_state) const {
         if constexpr (M == mode::training)
             if (rows < Net::min_training_rows)
                 throw error("model: a training pass of this network needs at least " +
@@ -395,7 +511,7 @@ private:
     }
 
     template <mode M, std::size_t S>
-    void forward_stage(const run_context<T>& c, const T* x, std::size_t rows) noexcept {
+    void forward_stage(const run_context<T>& c, const T* x, std::size_t rows) const noexcept {
         if constexpr (!traits<M, S>::is_loss) {
             stage_buffers& b = buffers_[index<M>][S];
             runner<M, S>::forward(c, stage_input<M, S>(x), rows, b.pre, b.out, b.saved, scratch_);
@@ -403,7 +519,7 @@ private:
     }
 
     template <mode M, std::size_t S>
-    void record_stage(const run_context<T>& c, const T* x, std::size_t rows, std::vector<layer_output<T>>& outs) {
+    void record_stage(const run_context<T>& c, const T* x, std::size_t rows, std::vector<layer_output<T>>& outs) const {
         using tr = traits<M, S>;
         auto add = [&](std::size_t position, const T* values) {
             const std::size_t w = Net::output_shapes[position].size();
@@ -450,7 +566,7 @@ private:
     }
 
     template <mode M>
-    double evaluate_loss(const T* x, std::size_t rows, targets<T> t, bool with_gradient) {
+    double evaluate_loss(const T* x, std::size_t rows, targets<T> t, bool with_gradient) const {
         using Loss = typename Net::template layer<Net::layer_count - 1>;
         T* grad = nullptr;
         if constexpr (hidden_stages<M> > 0)
@@ -482,13 +598,14 @@ private:
     aligned_buffer<T> params_;
     aligned_buffer<T> grads_;
     aligned_buffer<T> state_;
-    aligned_buffer<T> workspace_;
-    std::array<std::array<stage_buffers, max_stages>, 2> buffers_{};
-    std::array<T*, 2> predictions_{};
-    T* scratch_ = nullptr;
-    std::size_t capacity_ = 0;
-    std::size_t rows_ = 0;
-    std::size_t last_pass_ = 0;
+    // The workspace is not part of the model's value: a const model computes in it too.
+    mutable aligned_buffer<T> workspace_;
+    mutable std::array<std::array<stage_buffers, max_stages>, 2> buffers_{};
+    mutable std::array<T*, 2> predictions_{};
+    mutable T* scratch_ = nullptr;
+    mutable std::size_t capacity_ = 0;
+    mutable std::size_t rows_ = 0;
+    mutable std::size_t last_pass_ = 0;
     std::uint64_t seed_ = 0;
     std::uint64_t steps_ = 0;
     std::uint64_t epochs_ = 0;

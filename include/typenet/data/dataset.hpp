@@ -2,14 +2,33 @@
 // A dataset in memory: one row of features per sample, row-major, plus either a class label
 // (classification) or a row of targets (regression) per sample.
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <span>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <typenet/core/error.hpp>
 
 namespace typenet::data {
+
+namespace detail {
+
+// Throws unless every value is finite, naming the first other one by its row and column.
+template <class T>
+void require_finite(std::span<const T> values, std::size_t width, const std::string& what, const std::string& noun) {
+    for (std::size_t i = 0; i < values.size(); ++i)
+        if (!std::isfinite(values[i])) {
+            std::ostringstream v;
+            v << values[i];
+            throw error(what + ": " + noun + " value " + v.str() + " at row " + std::to_string(i / width) + ", column " +
+                        std::to_string(i % width) + " (expected finite values)");
+        }
+}
+
+} // namespace detail
 
 template <class T = float>
 struct Dataset {
@@ -46,19 +65,26 @@ struct Dataset {
         const std::size_t n = size();
         if (!labels.empty() && labels.size() != n)
             throw error(what + ": expected " + std::to_string(n) + " labels, found " + std::to_string(labels.size()));
-        if (target_width != 0 && targets.size() != n * target_width)
-            throw error(what + ": expected " + std::to_string(n * target_width) + " target values, found " +
-                        std::to_string(targets.size()));
+        // Divided rather than multiplied: n * target_width may not fit in a size_t.
+        if (target_width != 0 && (targets.size() % target_width != 0 || targets.size() / target_width != n))
+            throw error(what + ": expected " + std::to_string(n) + " rows of " + std::to_string(target_width) +
+                        " target values, found " + std::to_string(targets.size()) + " values");
     }
 
-    // check_sizes(), and also that width is not 0 and every label is below `classes`.
+    // check_sizes(), and also that width is not 0, that labels come with their class count and
+    // lie below it, and that every feature and target value is finite.
     void validate() const {
         if (width == 0) throw error("dataset: width is 0");
         check_sizes();
+        if (!labels.empty() && classes == 0)
+            throw error("dataset: " + std::to_string(labels.size()) +
+                        " labels but a class count of 0 (set classes, or make the dataset with data::make_dataset)");
         for (std::size_t i = 0; i < labels.size(); ++i)
             if (labels[i] >= classes)
                 throw error("dataset: label " + std::to_string(labels[i]) + " of sample " + std::to_string(i) +
                             " is not below the class count " + std::to_string(classes));
+        detail::require_finite<T>(features, width, "dataset", "feature");
+        if (target_width != 0) detail::require_finite<T>(targets, target_width, "dataset", "target");
     }
 };
 

@@ -14,6 +14,7 @@
 #include <typenet/core/error.hpp>
 #include <typenet/data/dataset.hpp>
 #include <typenet/data/idx.hpp>
+#include <typenet/data/read_limits.hpp>
 
 namespace typenet::data::fashion_mnist {
 
@@ -33,9 +34,12 @@ inline std::filesystem::path directory() {
 }
 
 // Reads an image file and its label file. Pixels become values in [0, 1] (byte / 255).
-inline Dataset<float> load(const std::filesystem::path& images_path, const std::filesystem::path& labels_path) {
-    const idx_images images = read_idx_images(images_path);
-    const std::vector<std::uint8_t> labels = read_idx_labels(labels_path);
+// Refuses, before reading them, files whose samples would take more than limits.max_bytes as
+// floats and labels.
+inline Dataset<float> load(const std::filesystem::path& images_path, const std::filesystem::path& labels_path,
+                           const read_limits& limits = {}) {
+    const idx_images images = detail::read_idx_images(images_path, limits, sizeof(float));
+    const std::vector<std::uint8_t> labels = detail::read_idx_labels(labels_path, limits, sizeof(std::uint32_t));
     // Checked here so that an IDX file of some other dataset is not taken for this one.
     if (images.rows != rows || images.cols != cols)
         throw error(images_path.string() + ": expected " + std::to_string(rows) + " x " + std::to_string(cols) +
@@ -80,11 +84,11 @@ inline std::filesystem::path fashion_mnist_file(const std::filesystem::path& dir
                 fashion_mnist::directory_variable + " to a directory holding " + stem + ".gz");
 }
 
-inline Dataset<float> fashion_mnist_split(const std::string& prefix) {
+inline Dataset<float> fashion_mnist_split(const std::string& prefix, const read_limits& limits) {
     const auto dir = fashion_mnist::directory();
     const auto images = fashion_mnist_file(dir, prefix + "-images-idx3-ubyte");
     const auto labels = fashion_mnist_file(dir, prefix + "-labels-idx1-ubyte");
-    return fashion_mnist::load(images, labels);
+    return fashion_mnist::load(images, labels, limits);
 }
 
 } // namespace typenet::data::detail
@@ -92,9 +96,9 @@ inline Dataset<float> fashion_mnist_split(const std::string& prefix) {
 namespace typenet::data::fashion_mnist {
 
 // The 60000 training samples.
-inline Dataset<float> train() { return detail::fashion_mnist_split("train"); }
+inline Dataset<float> train(const read_limits& limits = {}) { return detail::fashion_mnist_split("train", limits); }
 
 // The 10000 test samples.
-inline Dataset<float> test() { return detail::fashion_mnist_split("t10k"); }
+inline Dataset<float> test(const read_limits& limits = {}) { return detail::fashion_mnist_split("t10k", limits); }
 
 } // namespace typenet::data::fashion_mnist

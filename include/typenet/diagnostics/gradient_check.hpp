@@ -107,12 +107,12 @@ gradient_check_result compare_gradients(std::span<double> params, std::span<cons
 } // namespace detail
 
 // Checks model.compute_gradients against centred differences of model.loss on the batch
-// (x, rows, t). Leaves the parameters exactly as they were and model.gradients() holding the
+// (x, t). Leaves the parameters exactly as they were and model.gradients() holding the
 // analytic gradient. Costs two forward passes per checked parameter: use a few rows, and
 // opts.max_parameters on large networks.
 template <class Net, class T>
-gradient_check_result gradient_check(Model<Net, T>& model, const std::type_identity_t<T>* x, std::size_t rows,
-                                     std::type_identity_t<targets<T>> t, gradient_check_options opts = {}) {
+gradient_check_result gradient_check(Model<Net, T>& model, std::span<const std::type_identity_t<T>> x,
+                                     std::type_identity_t<batch_targets<T>> t, gradient_check_options opts = {}) {
     // T is deduced from the model alone, so that a float model reaches this message rather
     // than a failed overload resolution.
     static_assert(std::is_same_v<T, double>,
@@ -120,13 +120,13 @@ gradient_check_result gradient_check(Model<Net, T>& model, const std::type_ident
     static_assert(!std::is_same_v<T, double> || Net::has_loss,
                   "gradient_check needs a network whose last layer is a loss");
     if constexpr (std::is_same_v<T, double> && Net::has_loss) {
-        model.compute_gradients(x, rows, t);
+        model.compute_gradients(x, t);
         // A copy: the loss evaluations below may not touch gradients(), but the comparison
         // must not depend on that.
         const std::vector<double> analytic(model.gradients().begin(), model.gradients().end());
         const auto indices = detail::parameters_to_check(analytic.size(), opts.max_parameters, opts.seed);
         return detail::compare_gradients(model.parameters(), analytic, indices, opts.step,
-                                         [&] { return model.loss(x, rows, t, training); }, opts.zero);
+                                         [&] { return model.loss(x, t, training); }, opts.zero);
     } else {
         return {};
     }

@@ -33,6 +33,12 @@ public:
     }
 
     const T* features() const noexcept { return features_.data(); }
+    // The first `rows` gathered samples and their targets, as the model's entry points take them.
+    std::span<const T> features(std::size_t rows) const noexcept { return std::span<const T>(features_).first(rows * data_.width); }
+    typenet::batch_targets<T> target_spans(std::size_t rows) const noexcept {
+        return {std::span<const std::uint32_t>(labels_).first(labels_.empty() ? 0 : rows),
+                std::span<const T>(targets_).first(rows * data_.target_width)};
+    }
     const std::uint32_t* labels() const noexcept { return labels_.empty() ? nullptr : labels_.data(); }
     targets<T> batch_targets() const noexcept {
         return {labels_.empty() ? nullptr : labels_.data(), targets_.empty() ? nullptr : targets_.data()};

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <limits>
+#include <span>
 #include <string>
 
 #include <typenet/core/error.hpp>
@@ -44,7 +45,7 @@ void check_dataset_fits(const data::Dataset<T>& d, const char* what) {
 } // namespace detail
 
 template <class Model, class T>
-evaluation evaluate(Model& model, const data::Dataset<T>& d, std::size_t batch = 256) {
+evaluation evaluate(const Model& model, const data::Dataset<T>& d, std::size_t batch = 256) {
     detail::check_dataset_fits<Model>(d, "evaluate");
     evaluation e;
     std::size_t correct = 0;
@@ -54,10 +55,14 @@ evaluation evaluate(Model& model, const data::Dataset<T>& d, std::size_t batch =
     const bool measured = detail::measures_accuracy<Loss, T, width>(labelled);
     for (std::size_t start = 0; start < d.size(); start += batch) {
         const std::size_t rows = std::min(batch, d.size() - start);
-        const targets<T> t{labelled ? d.labels.data() + start : nullptr,
-                           d.target_width ? d.target_row(start) : nullptr};
-        e.loss += model.loss(d.row(start), rows, t) * static_cast<double>(rows);
-        if (measured) correct += detail::count_correct<Loss, T, width>(model.predictions().data(), rows, t);
+        const batch_targets<T> t{
+            labelled ? std::span<const std::uint32_t>(d.labels).subspan(start, rows) : std::span<const std::uint32_t>{},
+            std::span<const T>(d.targets).subspan(start * d.target_width, rows * d.target_width)};
+        e.loss += model.loss(std::span<const T>(d.features).subspan(start * d.width, rows * d.width), t) *
+                  static_cast<double>(rows);
+        if (measured)
+            correct += detail::count_correct<Loss, T, width>(
+                model.predictions().data(), rows, targets<T>{labelled ? t.labels.data() : nullptr, t.values.empty() ? nullptr : t.values.data()});
     }
     e.samples = d.size();
     e.loss /= static_cast<double>(e.samples);

@@ -163,7 +163,7 @@ history run_fit(Model& model, Optimizer& optimizer, const data::Dataset<T>& trai
             const double rate = detail::checked_rate(optimizer.lr * factor * ctx.rate_scale, epoch, b);
             const std::size_t rows =
                 batch.gather(std::span<const std::size_t>(order).subspan(first, std::min(options.batch, n - first)));
-            const double loss = model.compute_gradients(batch.features(), rows, batch.batch_targets());
+            const double loss = model.compute_gradients(batch.features(rows), batch.target_spans(rows));
             if (!std::isfinite(loss))
                 throw error("fit: expected a finite loss, found " + std::to_string(loss) + " at epoch " +
                             std::to_string(epoch) + ", batch " + std::to_string(b) +

@@ -19,16 +19,16 @@ int main() {
         for (std::size_t c = 0; c < Net::input_width; ++c)
             x[r * Net::input_width + c] = (c == labels[r] ? 1.0f : 0.0f) + 0.1f * static_cast<float>(r % 2);
     }
-    const typenet::targets<float> t{labels.data(), nullptr};
+    const typenet::batch_targets<float> t{.labels = labels};
 
     typenet::Model<Net> model{typenet::seed{7}};
     const typenet::SGD sgd{0.1};
-    const double first = model.loss(x.data(), rows, t);
+    const double first = model.loss(x, t);
     for (int step = 0; step < 20; ++step) {
-        model.compute_gradients(x.data(), rows, t);
+        model.compute_gradients(x, t);
         sgd.step(model);
     }
-    const double last = model.loss(x.data(), rows, t);
+    const double last = model.loss(x, t);
     std::cout << "loss " << first << " -> " << last << '\n';
     return last < first ? 0 : 1;
 }

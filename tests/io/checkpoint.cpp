@@ -1,0 +1,280 @@
+// save / load: round trips of every layer's tensors in float and double, the optimiser's state
+// and named values, resumed training equal to training that never stopped, and every bad file
+// (empty, foreign, truncated at every length, any one byte changed, another network, a failed
+// write) giving its error with the model and any earlier file unchanged.
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include <sys/resource.h>
+
+#include <typenet/typenet.hpp>
+
+#include "../data/idx_files.hpp"
+#include "../support/test_values.hpp"
+
+namespace {
+
+namespace tn = typenet;
+using Small = tn::Network<tn::Input<2>, tn::Dense<2, 3>, tn::BatchNorm, tn::ReLU, tn::Dense<3, 2>, tn::SoftmaxCrossEntropy>;
+// Every layer type with tensors, and the ones without.
+using Every = tn::Network<tn::Input<6>, tn::Dense<6, 8>, tn::BatchNorm, tn::PReLU, tn::Dropout<0.25>, tn::LayerNorm,
+                          tn::Dense<8, 8>, tn::GroupNorm<2>, tn::Maxout<2>, tn::Tanh, tn::Dense<4, 3>, tn::SoftmaxCrossEntropy>;
+
+std::vector<unsigned char> file_bytes(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+void write_bytes(const std::filesystem::path& p, const std::vector<unsigned char>& b) {
+    std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+}
+
+template <class M>
+std::vector<typename M::value_type> all_values(const M& m) {
+    std::vector<typename M::value_type> v(m.parameters().begin(), m.parameters().end());
+    v.insert(v.end(), m.state().begin(), m.state().end());
+    return v;
+}
+
+// Trains a few steps so that parameters, running statistics and counters are all non-trivial.
+template <class Net, class T>
+tn::Model<Net, T> trained(std::uint64_t s) {
+    tn::Model<Net, T> m{tn::seed{s}};
+    const auto x = typenet::test::uniform_values<T>(8 * Net::input_width, s + 1);
+    std::vector<std::uint32_t> labels(8);
+    for (std::size_t i = 0; i < 8; ++i) labels[i] = static_cast<std::uint32_t>(i % Net::output_width);
+    for (int i = 0; i < 3; ++i) {
+        m.compute_gradients(x, {.labels = labels});
+        tn::SGD{.lr = 0.1}.step(m);
+    }
+    m.set_epoch_count(5);
+    return m;
+}
+
+// An optimiser with two state buffers, as the checkpoint interface asks.
+struct two_buffer_optimizer {
+    std::vector<double> first, second;
+    std::uint64_t steps = 0;
+    std::string_view name() const { return "two_buffers"; }
+    std::uint64_t step_count() const { return steps; }
+    void set_step_count(std::uint64_t n) { steps = n; }
+    template <class T>
+    std::vector<std::pair<std::string, std::span<T>>> state_buffers() {
+        return {{"first", std::span<T>(first)}, {"second", std::span<T>(second)}};
+    }
+    template <class T>
+    void prepare(std::size_t n) {
+        first.assign(n, 0.0);
+        second.assign(n, 0.0);
+    }
+};
+
+} // namespace
+
+TEMPLATE_TEST_CASE("a checkpoint restores every tensor, the counters and the named values exactly", "[io][checkpoint]",
+                   float, double) {
+    typenet_test::temp_dir dir;
+    const auto path = dir / "every.tnc";
+    const auto original = trained<Every, TestType>(3);
+    tn::save(original, path, {{"schedule.lr", 0.05}, {"schedule.best", -1.5}});
+    tn::Model<Every, TestType> loaded{tn::seed{99}};
+    const tn::checkpoint_values values = tn::load(loaded, path);
+    REQUIRE(all_values(loaded) == all_values(original));
+    REQUIRE(loaded.step_count() == 3);
+    REQUIRE(loaded.epoch_count() == 5);
+    REQUIRE(loaded.seed_value() == 3);
+    REQUIRE(values == tn::checkpoint_values{{"schedule.lr", 0.05}, {"schedule.best", -1.5}});
+    const auto x = typenet::test::uniform_values<TestType>(4 * 6, 7);
+    REQUIRE(loaded.predict(x) == original.predict(x));
+    REQUIRE(loaded.predict(x, tn::training) == original.predict(x, tn::training));  // same dropout masks
+}
+
+TEST_CASE("a checkpoint holds an optimiser's buffers and step count", "[io][checkpoint]") {
+    typenet_test::temp_dir dir;
+    const auto path = dir / "opt.tnc";
+    const auto model = trained<Small, double>(1);
+    two_buffer_optimizer opt;
+    opt.prepare<double>(Small::parameter_count);
+    for (std::size_t i = 0; i < Small::parameter_count; ++i) {
+        opt.first[i] = 0.5 * double(i);
+        opt.second[i] = -double(i) / 7;
+    }
+    opt.steps = 42;
+    tn::save(model, opt, path);
+    tn::Model<Small, double> loaded;
+    two_buffer_optimizer restored;
+    tn::load(loaded, restored, path);
+    REQUIRE(restored.first == opt.first);
+    REQUIRE(restored.second == opt.second);
+    REQUIRE(restored.steps == 42);
+    // The model alone loads from it too; a checkpoint without an optimiser cannot fill one.
+    REQUIRE_NOTHROW(tn::load(loaded, path));
+    tn::save(model, dir / "plain.tnc");
+    REQUIRE_THROWS_WITH(tn::load(loaded, restored, dir / "plain.tnc"),
+                        (dir / "plain.tnc").string() + ": the checkpoint holds no optimiser state, expected two_buffers's");
+}
+
+TEST_CASE("training resumed from a checkpoint equals training that never stopped, bitwise", "[io][checkpoint]") {
+    using Net = tn::Network<tn::Input<6>, tn::Dense<6, 16>, tn::BatchNorm, tn::ReLU, tn::Dropout<0.2>, tn::Dense<16, 3>,
+                            tn::SoftmaxCrossEntropy>;
+    const auto x = typenet::test::uniform_values<float>(60 * 6, 11);
+    std::vector<std::uint32_t> labels(60);
+    for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<std::uint32_t>((x[i * 6] > 0) + (x[i * 6 + 1] > 0.5f));
+    const auto data = tn::data::make_dataset(x, 6, labels, 3);
+    const tn::SGD sgd{.lr = 0.1};
+    auto run = [&](tn::Model<Net>& m, std::uint64_t first_epoch, std::uint64_t epochs) {
+        // Each fit call's shuffle is keyed by the epoch it starts at: the training position.
+        tn::fit(m, sgd, data, {.epochs = epochs, .batch = 8, .shuffle = tn::seed{first_epoch}, .progress = nullptr});
+        m.set_epoch_count(first_epoch + epochs);
+    };
+    tn::Model<Net> straight{tn::seed{0}};
+    run(straight, 0, 2);
+    run(straight, 2, 3);
+
+    typenet_test::temp_dir dir;
+    tn::Model<Net> first{tn::seed{0}};
+    run(first, 0, 2);
+    tn::save(first, dir / "resume.tnc");
+    tn::Model<Net> resumed{tn::seed{123}};
+    tn::load(resumed, dir / "resume.tnc");
+    run(resumed, resumed.epoch_count(), 3);
+
+    REQUIRE(resumed.step_count() == straight.step_count());
+    REQUIRE(resumed.epoch_count() == 5);
+    REQUIRE(all_values(resumed) == all_values(straight));
+}
+
+TEST_CASE("loading into another network names the first tensor that differs and both shapes", "[io][checkpoint]") {
+    typenet_test::temp_dir dir;
+    const auto path = dir / "small.tnc";
+    tn::save(tn::Model<Small>{}, path);
+    const std::string p = path.string();
+    tn::Model<tn::Network<tn::Input<2>, tn::Dense<2, 4>, tn::BatchNorm, tn::ReLU, tn::Dense<4, 2>, tn::SoftmaxCrossEntropy>> wider;
+    REQUIRE_THROWS_WITH(tn::load(wider, path), p + ": tensor dense_1.weight has shape 2 x 3 in the checkpoint, 2 x 4 in the model");
+    tn::Model<tn::Network<tn::Input<2>, tn::Dense<2, 3>, tn::ReLU, tn::Dense<3, 2>, tn::SoftmaxCrossEntropy>> no_norm;
+    REQUIRE_THROWS_WITH(tn::load(no_norm, path), p + ": tensor 3 is batch_norm_1.weight (shape 3) in the checkpoint, "
+                                                     "dense_2.weight (shape 3 x 2) in the model");
+    tn::Model<tn::Network<tn::Input<2>, tn::Dense<2, 3>, tn::BatchNorm, tn::Tanh, tn::Dense<3, 2>, tn::SoftmaxCrossEntropy>> tanh;
+    REQUIRE_THROWS_WITH(tn::load(tanh, path),
+                        p + ": the checkpoint's network is input(2) dense(3) batch_norm(3) relu(3) dense(2) "
+                            "softmax_cross_entropy(2), the model's is input(2) dense(3) batch_norm(3) tanh(3) dense(2) "
+                            "softmax_cross_entropy(2)");
+    tn::Model<tn::Network<tn::Input<2>, tn::Dense<2, 3>, tn::BatchNorm, tn::ReLU, tn::Dense<3, 2>, tn::Dense<2, 2>, tn::SoftmaxCrossEntropy>> deeper;
+    REQUIRE_THROWS_WITH(tn::load(deeper, path), Catch::StartsWith(p + ": the model's tensor dense_3.weight (shape 2 x 2) is not in the checkpoint"));
+}
+
+TEST_CASE("a float checkpoint loads into a double model only when asked", "[io][checkpoint]") {
+    typenet_test::temp_dir dir;
+    const auto path = dir / "float.tnc";
+    const auto f = trained<Small, float>(2);
+    tn::save(f, path);
+    tn::Model<Small, double> d{tn::seed{5}};
+    const auto before = all_values(d);
+    REQUIRE_THROWS_WITH(tn::load(d, path), path.string() + ": tensor dense_1.weight is float32, the model is float64; "
+                                                           "load with {.convert_precision = true} to convert it");
+    REQUIRE(all_values(d) == before);
+    tn::load(d, path, {.convert_precision = true});
+    const auto fv = all_values(f);
+    const auto dv = all_values(d);
+    REQUIRE(std::equal(fv.begin(), fv.end(), dv.begin(), dv.end(), [](float a, double b) { return double(a) == b; }));
+}
+
+TEST_CASE("missing, empty, foreign and newer files are errors", "[io][checkpoint]") {
+    typenet_test::temp_dir dir;
+    tn::Model<Small> m;
+    REQUIRE_THROWS_WITH(tn::load(m, dir / "none.tnc"), (dir / "none.tnc").string() + ": file not found");
+    REQUIRE_THROWS_WITH(tn::load(m, ""), "expected a file path, found an empty one");
+    write_bytes(dir / "empty.tnc", {});
+    REQUIRE_THROWS_WITH(tn::load(m, dir / "empty.tnc"), (dir / "empty.tnc").string() + ": empty file, not a typenet checkpoint");
+    write_bytes(dir / "png.tnc", {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0});
+    REQUIRE_THROWS_WITH(tn::load(m, dir / "png.tnc"),
+                        (dir / "png.tnc").string() + ": not a typenet checkpoint (it does not start with typenet's magic bytes)");
+    REQUIRE_THROWS_WITH(tn::load(m, dir.path()), dir.path().string() + ": is a directory, not a file");
+    tn::save(m, dir / "v.tnc");
+    auto b = file_bytes(dir / "v.tnc");
+    b[8] = 2;
+    write_bytes(dir / "v.tnc", b);
+    REQUIRE_THROWS_WITH(tn::load(m, dir / "v.tnc"),
+                        (dir / "v.tnc").string() + ": checkpoint format version 2, this typenet reads version 1");
+}
+
+TEST_CASE("every truncation and every changed byte of a checkpoint is an error, the model unchanged", "[io][checkpoint]") {
+    typenet_test::temp_dir dir;
+    const auto good = dir / "good.tnc";
+    tn::save(trained<Small, float>(4), good, {{"x", 1.0}});
+    const auto bytes = file_bytes(good);
+    const auto bad = dir / "bad.tnc";
+    tn::Model<Small> m{tn::seed{8}};
+    const auto before = all_values(m);
+    for (std::size_t n = 1; n < bytes.size(); ++n) {
+        write_bytes(bad, std::vector<unsigned char>(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n)));
+        CAPTURE(n);
+        REQUIRE_THROWS_AS(tn::load(m, bad), tn::error);
+    }
+    // The exact message for a cut inside the data and one inside the header.
+    write_bytes(bad, std::vector<unsigned char>(bytes.begin(), bytes.end() - 10));
+    REQUIRE_THROWS_WITH(tn::load(m, bad), bad.string() + ": truncated: the header says " + std::to_string(bytes.size()) +
+                                              " bytes, the file has " + std::to_string(bytes.size() - 10));
+    write_bytes(bad, std::vector<unsigned char>(bytes.begin(), bytes.begin() + 15));
+    REQUIRE_THROWS_WITH(tn::load(m, bad), bad.string() + ": truncated: 15 bytes, shorter than a checkpoint's 20-byte header");
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        auto changed = bytes;
+        changed[i] ^= 0x5a;
+        write_bytes(bad, changed);
+        CAPTURE(i);
+        REQUIRE_THROWS_AS(tn::load(m, bad), tn::error);
+    }
+    auto changed = bytes;
+    changed[40] ^= 1;
+    write_bytes(bad, changed);
+    REQUIRE_THROWS_WITH(tn::load(m, bad), bad.string() + ": corrupt: the checksum does not match the contents");
+    REQUIRE(all_values(m) == before);
+    REQUIRE(m.step_count() == 0);
+}
+
+TEST_CASE("a failed save leaves the earlier file untouched", "[io][checkpoint]") {
+    typenet_test::temp_dir dir;
+    const auto path = dir / "model.tnc";
+    tn::save(tn::Model<Every>{tn::seed{1}}, path);
+    const auto earlier = file_bytes(path);
+
+    // A full disk: a file size limit below the checkpoint's size makes write() fail (EFBIG).
+    rlimit old{};
+    REQUIRE(getrlimit(RLIMIT_FSIZE, &old) == 0);
+    const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit small = old;
+    small.rlim_cur = 100;
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
+    std::string message;
+    try {
+        tn::save(trained<Every, float>(2), path);
+    } catch (const tn::error& e) {
+        message = e.what();
+    }
+    setrlimit(RLIMIT_FSIZE, &old);
+    std::signal(SIGXFSZ, old_handler);
+    REQUIRE_THAT(message, Catch::StartsWith(path.string() + ": cannot write ") &&
+                              Catch::EndsWith("File too large; the earlier file, if any, is unchanged"));
+    REQUIRE(file_bytes(path) == earlier);
+    // No temporary file is left behind.
+    REQUIRE(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator()) == 1);
+
+    // A folder nobody may write to (sysfs refuses new files even to root).
+    REQUIRE_THROWS_WITH(tn::save(tn::Model<Small>{}, "/sys/typenet.tnc"),
+                        Catch::StartsWith("/sys/typenet.tnc: cannot create a temporary file in /sys: ") &&
+                            Catch::EndsWith("; the earlier file, if any, is unchanged"));
+    // A target that is a folder: the rename fails, the folder stays.
+    std::filesystem::create_directory(dir / "taken");
+    std::ofstream(dir / "taken" / "inside") << "x";
+    REQUIRE_THROWS_WITH(tn::save(tn::Model<Small>{}, dir / "taken"),
+                        Catch::StartsWith((dir / "taken").string() + ": cannot replace it: "));
+    REQUIRE(std::filesystem::exists(dir / "taken" / "inside"));
+    REQUIRE_THROWS_WITH(tn::save(tn::Model<Small>{}, ""), "expected a file path, found an empty one");
+}
