@@ -15,7 +15,12 @@
 #include <typenet/data/fashion_mnist.hpp>
 #include <typenet/data/idx.hpp>
 #include <typenet/data/split.hpp>
+#include <typenet/diagnostics/activation_statistics.hpp>
+#include <typenet/diagnostics/dead_units.hpp>
 #include <typenet/diagnostics/gradient_check.hpp>
+#include <typenet/diagnostics/loss_guard.hpp>
+#include <typenet/diagnostics/sanity_checks.hpp>
+#include <typenet/diagnostics/update_monitor.hpp>
 #include <typenet/init/initializer.hpp>
 #include <typenet/init/initializers.hpp>
 #include <typenet/layers/activations.hpp>
@@ -33,3 +38,9 @@
 #include <typenet/train/evaluate.hpp>
 #include <typenet/train/fit.hpp>
 #include <typenet/train/metrics.hpp>
+#include <typenet/train/progress_bar.hpp>
+#include <typenet/report/png.hpp>
+#include <typenet/report/report.hpp>
+#include <typenet/report/svg.hpp>
+#include <typenet/tune/random_search.hpp>
+#include <typenet/tune/search_space.hpp>

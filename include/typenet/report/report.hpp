@@ -178,7 +178,13 @@ void add_part(html_page& page, const Model<Net, T>& model) {
                 std::string tensors;
                 for (const tensor_info& t : Net::tensors)
                     if (t.layer == I) tensors += (tensors.empty() ? "" : ", ") + t.full_name();
-                rows.push_back({std::to_string(I), std::string(layer_name<typename Net::template layer<I>>()), out,
+                constexpr std::string_view type = layer_name<typename Net::template layer<I>>();
+                std::size_t ordinal = 0;  // layers are counted per type, as tensor names count them
+                [&]<std::size_t... J>(std::index_sequence<J...>) {
+                    ordinal = ((layer_name<typename Net::template layer<J>>() == type ? 1 : 0) + ... + 0);
+                }(std::make_index_sequence<I + 1>{});
+                const std::string name = I == 0 ? std::string(type) : std::string(type) + "_" + std::to_string(ordinal);
+                rows.push_back({std::to_string(I), name, out,
                                 std::to_string(Net::parameter_counts[I]), std::to_string(Net::state_counts[I]), tensors});
             }(),
             ...);
@@ -208,9 +214,7 @@ inline void add_part(html_page& page, const std::vector<activation_stats>& stats
     page.section("Activations per layer");
     std::vector<std::vector<std::string>> rows;
     for (const auto& s : stats) {
-        page.figure(render_histogram(s.name + "  mean " + format_number("%.3g", s.mean) + "  std " +
-                                         format_number("%.3g", s.stddev),
-                                     s.histogram.low, s.histogram.high, s.histogram.counts));
+        page.figure(render_histogram(s.name, s.histogram.low, s.histogram.high, s.histogram.counts));
         rows.push_back({s.name, std::to_string(s.width), format_number("%.4g", s.mean), format_number("%.4g", s.stddev),
                         format_number("%.3f", s.zero_fraction), format_number("%.4g", s.min),
                         format_number("%.4g", s.max)});

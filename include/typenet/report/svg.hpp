@@ -18,19 +18,19 @@
 namespace typenet {
 
 struct chart_series {
-    std::string name;
-    std::vector<double> x;
-    std::vector<double> y;
+    std::string name{};
+    std::vector<double> x{};
+    std::vector<double> y{};
     bool points = false;  // dots (a scatter) instead of a line
 };
 
 struct chart {
-    std::string title;
-    std::string x_label;
-    std::string y_label;
+    std::string title{};
+    std::string x_label{};
+    std::string y_label{};
     bool log_x = false;
     bool log_y = false;
-    std::vector<chart_series> series;
+    std::vector<chart_series> series{};
     // A shaded horizontal band [band_low, band_high] with a line at band_mark (NaN: none).
     double band_low = std::numeric_limits<double>::quiet_NaN();
     double band_high = std::numeric_limits<double>::quiet_NaN();
