@@ -30,7 +30,6 @@ using namespace typenet;
 // the wrong way on. Its loss and predictions are right, so only training sees it.
 struct WrongSignSoftmax {
     static constexpr layer_kind kind = layer_kind::loss;
-    static constexpr std::string_view name = "wrong_sign_softmax";
     static constexpr target_kind takes = target_kind::labels;
     static constexpr shape output_shape(shape in) noexcept { return in; }
     template <class T, std::size_t Width>

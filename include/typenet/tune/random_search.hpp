@@ -49,9 +49,13 @@ struct search_result {
     // The k best trials, best first (NaN scores last, ties in the order run).
     std::vector<trial_result> best(std::size_t k) const {
         std::vector<trial_result> sorted = trials;
-        std::stable_sort(sorted.begin(), sorted.end(), [](const trial_result& a, const trial_result& b) {
-            if (std::isnan(b.score)) return !std::isnan(a.score);
-            return !std::isnan(a.score) && a.score > b.score;
+        // std::sort with the trial's index breaking ties (std::stable_sort trips Clang's
+        // deprecation warning inside libstdc++ 12).
+        std::sort(sorted.begin(), sorted.end(), [](const trial_result& a, const trial_result& b) {
+            const bool a_nan = std::isnan(a.score), b_nan = std::isnan(b.score);
+            if (a_nan != b_nan) return b_nan;
+            if (!a_nan && a.score != b.score) return a.score > b.score;
+            return a.trial.index < b.trial.index;
         });
         sorted.resize(std::min(k, sorted.size()));
         return sorted;
