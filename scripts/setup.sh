@@ -10,6 +10,7 @@ packages=(
   dataset-fashion-mnist
   libbenchmark-dev libeigen3-dev
   clang-19 clangd-19
+  chromium
 )
 
 missing=()

@@ -19,7 +19,12 @@
 #include <typenet/data/make_dataset.hpp>
 #include <typenet/data/read_limits.hpp>
 #include <typenet/data/split.hpp>
+#include <typenet/diagnostics/activation_statistics.hpp>
+#include <typenet/diagnostics/dead_units.hpp>
 #include <typenet/diagnostics/gradient_check.hpp>
+#include <typenet/diagnostics/loss_guard.hpp>
+#include <typenet/diagnostics/sanity_checks.hpp>
+#include <typenet/diagnostics/update_monitor.hpp>
 #include <typenet/init/initializer.hpp>
 #include <typenet/init/initializers.hpp>
 #include <typenet/io/checkpoint.hpp>
@@ -54,3 +59,9 @@
 #include <typenet/train/monitor.hpp>
 #include <typenet/train/reduce_on_plateau.hpp>
 #include <typenet/train/schedule.hpp>
+#include <typenet/train/progress_bar.hpp>
+#include <typenet/report/png.hpp>
+#include <typenet/report/report.hpp>
+#include <typenet/report/svg.hpp>
+#include <typenet/tune/random_search.hpp>
+#include <typenet/tune/search_space.hpp>

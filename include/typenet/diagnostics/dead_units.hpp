@@ -1,0 +1,93 @@
+#pragma once
+// Dead units: a unit whose output is never positive on any sample seen (a ReLU that no input
+// opens passes no gradient and never recovers). The tracker watches every layer's outputs over
+// an epoch through Model::layer_outputs, so it needs no layer-specific code; read it for the
+// layers after which the question makes sense (ReLU and its kin).
+//
+//   dead_unit_tracker dead;
+//   for (each batch) dead.observe(model, x, rows);
+//   dead.end_epoch();                      // records the fractions, starts the next epoch
+//   dead.epochs().back()[i].fraction       // i-th layer's dead fraction in the last epoch
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <typenet/core/error.hpp>
+#include <typenet/core/model.hpp>
+
+namespace typenet {
+
+struct dead_units {
+    std::string name;          // e.g. "relu_1"
+    std::size_t position = 0;  // in the network
+    std::size_t width = 0;     // units
+    std::size_t dead = 0;      // units never positive on any sample seen
+    double fraction = 0;       // dead / width
+};
+
+class dead_unit_tracker {
+public:
+    // Records which units of each layer were positive in these outputs.
+    template <class T>
+    void observe(const std::vector<layer_output<T>>& outputs) {
+        if (layers_.empty()) {
+            for (const auto& o : outputs) layers_.push_back({o.name(), o.position, o.width, std::vector<bool>(o.width, false)});
+        } else if (layers_.size() != outputs.size()) {
+            throw error("dead_unit_tracker: expected the outputs of " + std::to_string(layers_.size()) +
+                        " layers (the network first observed), found " + std::to_string(outputs.size()));
+        }
+        for (std::size_t l = 0; l < outputs.size(); ++l) {
+            const auto& o = outputs[l];
+            auto& alive = layers_[l].alive;
+            if (o.width != alive.size())
+                throw error("dead_unit_tracker: expected " + std::to_string(alive.size()) + " units in " +
+                            layers_[l].name + ", found " + std::to_string(o.width));
+            for (std::size_t i = 0; i < o.values.size(); ++i)
+                if (o.values[i] > T(0)) alive[i % o.width] = true;
+        }
+        ++batches_;
+    }
+
+    // An inference pass over a batch (no dropout: a unit is dead by its weights, not by a mask).
+    template <class Net, class T>
+    void observe(Model<Net, T>& model, const T* x, std::size_t rows) {
+        observe(model.layer_outputs(x, rows));
+    }
+
+    // Dead units per layer over everything observed since the epoch began.
+    std::vector<dead_units> current() const {
+        std::vector<dead_units> out;
+        for (const auto& l : layers_) {
+            const auto dead = static_cast<std::size_t>(std::count(l.alive.begin(), l.alive.end(), false));
+            out.push_back({l.name, l.position, l.alive.size(), dead,
+                           l.alive.empty() ? 0.0 : double(dead) / double(l.alive.size())});
+        }
+        return out;
+    }
+
+    // Closes the epoch: keeps its figures and starts counting afresh.
+    void end_epoch() {
+        epochs_.push_back(current());
+        for (auto& l : layers_) std::fill(l.alive.begin(), l.alive.end(), false);
+        batches_ = 0;
+    }
+
+    // One entry per closed epoch, each with one entry per layer.
+    const std::vector<std::vector<dead_units>>& epochs() const noexcept { return epochs_; }
+    std::size_t batches_observed() const noexcept { return batches_; }
+
+private:
+    struct layer {
+        std::string name;
+        std::size_t position;
+        std::size_t width;
+        std::vector<bool> alive;
+    };
+    std::vector<layer> layers_;
+    std::vector<std::vector<dead_units>> epochs_;
+    std::size_t batches_ = 0;
+};
+
+} // namespace typenet

@@ -1,0 +1,126 @@
+#pragma once
+// The update/weight norm ratio per tensor (the seeds: ||lr * dW|| / ||W||, about 1e-3; much
+// lower, the learning rate is too low; much higher, too high) and the gradient norm. The monitor
+// snapshots every trained named tensor before an optimiser step and compares after it, so it
+// works for any optimiser and any layer.
+//
+//   update_monitor watch;
+//   model.compute_gradients(x, rows, t);
+//   watch.before(model);  optimizer.step(model);  watch.after(model);
+//   watch.last_step()[0].ratio;        // dense_1.weight's ||update|| / ||weight|| in that step
+//   watch.end_epoch();                 // means over the epoch's steps, kept in epochs()
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <typenet/core/error.hpp>
+#include <typenet/core/model.hpp>
+#include <typenet/core/tensor.hpp>
+
+namespace typenet {
+
+struct tensor_update {
+    std::string name;              // e.g. "dense_1.weight"
+    tensor_role role = tensor_role::weight;
+    double weight_norm = 0;        // ||W|| before the step
+    double update_norm = 0;        // ||W_after - W_before||
+    double gradient_norm = 0;      // ||dL/dW|| of the step
+    // update_norm / weight_norm; NaN while ||W|| is 0 (a bias at its zero start).
+    double ratio = std::numeric_limits<double>::quiet_NaN();
+};
+
+class update_monitor {
+public:
+    // Call after compute_gradients and before the optimiser's step.
+    template <class Net, class T>
+    void before(const Model<Net, T>& model) {
+        before_.clear();
+        for (const tensor_info& t : Net::tensors)
+            if (t.trained()) {
+                const auto v = model.values(t);
+                before_.emplace_back(v.begin(), v.end());
+            }
+        pending_ = true;
+    }
+
+    // Call after the optimiser's step; returns that step's figures, one per trained tensor.
+    template <class Net, class T>
+    const std::vector<tensor_update>& after(Model<Net, T>& model) {
+        if (!pending_) throw error("update_monitor: expected before(model) ahead of after(model), found none");
+        pending_ = false;
+        last_.clear();
+        std::size_t k = 0;
+        for (const tensor_info& t : Net::tensors) {
+            if (!t.trained()) continue;
+            const auto now = model.values(t);
+            const auto grad = model.gradient(t);
+            const std::vector<double>& old = before_[k++];
+            double w2 = 0, u2 = 0, g2 = 0;
+            for (std::size_t i = 0; i < now.size(); ++i) {
+                w2 += old[i] * old[i];
+                const double d = double(now[i]) - old[i];
+                u2 += d * d;
+                g2 += double(grad[i]) * double(grad[i]);
+            }
+            tensor_update u{t.full_name(), t.role(), std::sqrt(w2), std::sqrt(u2), std::sqrt(g2)};
+            if (u.weight_norm > 0) u.ratio = u.update_norm / u.weight_norm;
+            last_.push_back(u);
+        }
+        accumulate();
+        return last_;
+    }
+
+    const std::vector<tensor_update>& last_step() const noexcept { return last_; }
+
+    // Closes the epoch: keeps the mean of each figure over its steps (ratios over the steps
+    // where they are defined) and starts afresh.
+    void end_epoch() {
+        std::vector<tensor_update> mean = sum_;
+        for (std::size_t i = 0; i < mean.size(); ++i) {
+            const double n = double(steps_);
+            mean[i].weight_norm /= n;
+            mean[i].update_norm /= n;
+            mean[i].gradient_norm /= n;
+            mean[i].ratio = ratio_steps_[i] ? sum_[i].ratio / double(ratio_steps_[i]) : std::numeric_limits<double>::quiet_NaN();
+        }
+        epochs_.push_back(std::move(mean));
+        sum_.clear();
+        ratio_steps_.clear();
+        steps_ = 0;
+    }
+
+    // One entry per closed epoch, each with one entry per trained tensor.
+    const std::vector<std::vector<tensor_update>>& epochs() const noexcept { return epochs_; }
+
+private:
+    void accumulate() {
+        if (sum_.empty()) {
+            sum_ = last_;
+            for (auto& s : sum_) s.weight_norm = s.update_norm = s.gradient_norm = s.ratio = 0;
+            ratio_steps_.assign(last_.size(), 0);
+        }
+        for (std::size_t i = 0; i < last_.size(); ++i) {
+            sum_[i].weight_norm += last_[i].weight_norm;
+            sum_[i].update_norm += last_[i].update_norm;
+            sum_[i].gradient_norm += last_[i].gradient_norm;
+            if (!std::isnan(last_[i].ratio)) {
+                sum_[i].ratio += last_[i].ratio;
+                ++ratio_steps_[i];
+            }
+        }
+        ++steps_;
+    }
+
+    std::vector<std::vector<double>> before_;
+    bool pending_ = false;
+    std::vector<tensor_update> last_;
+    std::vector<tensor_update> sum_;
+    std::vector<std::size_t> ratio_steps_;
+    std::size_t steps_ = 0;
+    std::vector<std::vector<tensor_update>> epochs_;
+};
+
+} // namespace typenet
