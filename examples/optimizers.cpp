@@ -5,6 +5,7 @@
 //   2. Figure 6-9: a 5-layer network of 100 ReLU units trained on Fashion-MNIST for 2000 steps
 //      of batch 128 with each optimiser at the seed's rates. Printed: the mean batch loss over
 //      every 100 steps.
+#include <typenet/data/fashion_mnist.hpp>
 #include <typenet/typenet.hpp>
 
 #include <cmath>

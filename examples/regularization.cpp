@@ -7,6 +7,7 @@
 //      training images, batch 10, lr 0.5, 400 epochs, without and with lambda 0.1 in Nielsen's
 //      convention (lambda / 2n sum w^2, tn::L2OverN); weights drawn from N(0, 1), as the book's
 //      network starts in that chapter. Printed: the test accuracy of both.
+#include <typenet/data/fashion_mnist.hpp>
 #include <typenet/typenet.hpp>
 
 #include <cstddef>

@@ -138,13 +138,13 @@ std::vector<T> state_after_training(std::size_t threads) {
     for (int step = 0; step < 3; ++step) {
         for (T& v : x) v = static_cast<T>(g.uniform());
         for (auto& l : labels) l = static_cast<std::uint32_t>(g.below(10));
-        model.compute_gradients(x.data(), rows, {labels.data(), nullptr});
+        model.compute_gradients(x, {.labels = labels});
         sgd.step(model);
     }
     std::vector<T> out(model.parameters().begin(), model.parameters().end());
     out.insert(out.end(), model.state().begin(), model.state().end());
     for (const std::size_t n : {rows, std::size_t{1}}) {
-        const auto p = model.predict(x.data(), n);
+        const auto p = model.predict(std::span<const T>(x).first(n * Net::input_width));
         out.insert(out.end(), p.begin(), p.end());
     }
     return out;

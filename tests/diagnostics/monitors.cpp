@@ -44,7 +44,7 @@ const std::vector<double> two_rows{1, 1, 0.5, -1};
 
 TEST_CASE("activation statistics per layer match hand-computed values", "[diagnostics][monitors]") {
     auto m = tiny_model();
-    const auto stats = activation_statistics(m, two_rows.data(), 2, 4);
+    const auto stats = activation_statistics(m, std::span<const double>(two_rows), 4);
     REQUIRE(stats.size() == 4);  // dense_1, relu_1, dense_2, softmax_cross_entropy_1
     CHECK(stats[0].name == "dense_1");
     CHECK(stats[1].name == "relu_1");
@@ -83,7 +83,7 @@ TEST_CASE("a constant layer's histogram has one full bin around the value", "[di
 TEST_CASE("dead units are those never positive on any sample of the epoch", "[diagnostics][monitors]") {
     auto m = tiny_model();
     dead_unit_tracker dead;
-    dead.observe(m, two_rows.data(), 2);
+    dead.observe(m, two_rows);
     auto now = dead.current();
     REQUIRE(now.size() == 4);
     // relu_1: unit 1 gives -0.5 and 0 before the ReLU, so 0 and 0 after it: dead; units 0
@@ -95,20 +95,20 @@ TEST_CASE("dead units are those never positive on any sample of the epoch", "[di
 
     // x = (0, -1) gives unit 1: 0 * -1 + -1 * 0 + 0.5 = 0.5: it opens, and stays counted alive.
     const std::vector<double> third{0, -1};
-    dead.observe(m, third.data(), 1);
+    dead.observe(m, third);
     CHECK(dead.current()[1].dead == 0);
     dead.end_epoch();
     REQUIRE(dead.epochs().size() == 1);
     CHECK(dead.epochs()[0][1].dead == 0);
 
     // A new epoch starts from nothing: the first two rows alone leave unit 1 dead again.
-    dead.observe(m, two_rows.data(), 2);
+    dead.observe(m, two_rows);
     dead.end_epoch();
     CHECK(dead.epochs()[1][1].dead == 1);
 
     // Outputs of another network are refused.
     Model<Network<Input<2>, Dense<2, 3>, ReLU, SoftmaxCrossEntropy>, double> other{seed{2}};
-    CHECK_THROWS_WITH(dead.observe(other, two_rows.data(), 2),
+    CHECK_THROWS_WITH(dead.observe(other, two_rows),
                       "dead_unit_tracker: expected the outputs of 4 layers (the network first observed), found 3");
 }
 
@@ -124,7 +124,7 @@ TEST_CASE("update/weight ratio and gradient norm per tensor, worked by hand", "[
     const std::vector<double> x{1, 2}, y{1.5};
     update_monitor watch;
     CHECK_THROWS_WITH(watch.after(m), "update_monitor: expected before(model) ahead of after(model), found none");
-    m.compute_gradients(x.data(), 1, {nullptr, y.data()});
+    m.compute_gradients(x, {.values = y});
     watch.before(m);
     SGD{.lr = 0.01}.step(m);
     const auto& step = watch.after(m);
@@ -140,7 +140,7 @@ TEST_CASE("update/weight ratio and gradient norm per tensor, worked by hand", "[
 
     // A bias at its zero start has no ratio; the epoch's mean skips it.
     m.tensor("dense_1.bias")[0] = 0;
-    m.compute_gradients(x.data(), 1, {nullptr, y.data()});
+    m.compute_gradients(x, {.values = y});
     watch.before(m);
     SGD{.lr = 0.01}.step(m);
     CHECK(std::isnan(watch.after(m)[1].ratio));
@@ -179,7 +179,7 @@ TEST_CASE("the loss guard trips on an exploding run", "[diagnostics][monitors][g
     std::string message;
     try {
         for (; steps < 50; ++steps) {
-            guard.check(m.compute_gradients(x.data(), 16, {labels.data(), nullptr}));
+            guard.check(m.compute_gradients(x, {.labels = labels}));
             SGD{.lr = 1e6}.step(m);
         }
     } catch (const error& e) {

@@ -63,7 +63,10 @@ struct clusters {
             for (std::size_t j = 0; j < 20; ++j) x.push_back(c[y * 20 + j] + 0.3f * static_cast<float>(g.normal()));
         }
     }
-    targets<float> t() const { return {labels.data(), nullptr}; }
+    batch_targets<float> t() const { return {.labels = labels}; }
+    // The first n samples and their labels.
+    std::span<const float> first_x(std::size_t n) const { return std::span<const float>(x).first(n * 20); }
+    batch_targets<float> first_t(std::size_t n) const { return {.labels = std::span<const std::uint32_t>(labels).first(n)}; }
 };
 
 } // namespace
@@ -71,7 +74,7 @@ struct clusters {
 TEST_CASE("initial loss: ln(C) for softmax, C - 1 for the hinge, and a broken init fails", "[diagnostics][sanity]") {
     const clusters d;
     Model<Classifier<SoftmaxCrossEntropy>> good{seed{1}};
-    const auto v = check_initial_loss(good, d.x.data(), d.rows, d.t());
+    const auto v = check_initial_loss(good, d.x, d.t());
     CAPTURE(v.message);
     CHECK(v.passed);
     CHECK(v.expected == Approx(std::log(10.0)));
@@ -80,7 +83,7 @@ TEST_CASE("initial loss: ln(C) for softmax, C - 1 for the hinge, and a broken in
     CHECK(v.message.find("expected ln(10) = 2.303 within 10%: passed") != std::string::npos);
 
     Model<Classifier<MulticlassHinge>> hinge{seed{1}};
-    const auto h = check_initial_loss(hinge, d.x.data(), d.rows, d.t());
+    const auto h = check_initial_loss(hinge, d.x, d.t());
     CAPTURE(h.message);
     CHECK(h.passed);
     CHECK(h.expected == 9);
@@ -88,7 +91,7 @@ TEST_CASE("initial loss: ln(C) for softmax, C - 1 for the hinge, and a broken in
 
     // Last-layer weights of standard deviation 3: scores of several units, far from uniform.
     Model<Classifier<SoftmaxCrossEntropy, Gaussian<3.0>>> large{seed{1}};
-    const auto bad = check_initial_loss(large, d.x.data(), d.rows, d.t());
+    const auto bad = check_initial_loss(large, d.x, d.t());
     CAPTURE(bad.message, bad.loss);
     CHECK_FALSE(bad.passed);
     CHECK(bad.loss > 1.1 * std::log(10.0));
@@ -100,7 +103,7 @@ TEST_CASE("overfitting 20 samples: passes on a working network, fails with a wro
     const clusters d;
     Model<Classifier<SoftmaxCrossEntropy>> good{seed{2}};
     const std::vector<float> before(good.parameters().begin(), good.parameters().end());
-    const auto v = check_overfit(good, d.x.data(), 20, d.t(), {.lr = 0.1});
+    const auto v = check_overfit(good, d.first_x(20), d.first_t(20), {.lr = 0.1});
     CAPTURE(v.message);
     CHECK(v.passed);
     CHECK(v.final_loss < 0.01);
@@ -111,7 +114,7 @@ TEST_CASE("overfitting 20 samples: passes on a working network, fails with a wro
     CHECK(std::equal(before.begin(), before.end(), good.parameters().begin()));
 
     Model<Classifier<WrongSignSoftmax>> broken{seed{2}};
-    const auto b = check_overfit(broken, d.x.data(), 20, d.t(), {.lr = 0.1, .max_steps = 200});
+    const auto b = check_overfit(broken, d.first_x(20), d.first_t(20), {.lr = 0.1, .max_steps = 200});
     CAPTURE(b.message);
     CHECK_FALSE(b.passed);
     CHECK(b.final_loss > b.initial_loss);
@@ -121,7 +124,7 @@ TEST_CASE("overfitting 20 samples: passes on a working network, fails with a wro
 TEST_CASE("the learning-rate range test names the largest rate that trains", "[diagnostics][sanity]") {
     const clusters d;
     Model<Classifier<SoftmaxCrossEntropy>> good{seed{3}};
-    const auto v = lr_range_test(good, d.x.data(), d.rows, d.t(), {.from_exponent = -6, .to_exponent = 3, .steps = 100});
+    const auto v = lr_range_test(good, d.x, d.t(), {.from_exponent = -6, .to_exponent = 3, .steps = 100});
     CAPTURE(v.message);
     REQUIRE(v.trials.size() == 10);
     std::string trials;
@@ -139,7 +142,7 @@ TEST_CASE("the learning-rate range test names the largest rate that trains", "[d
         if (t.lr > v.largest_training_rate * 1.5) CHECK(t.outcome != lr_outcome::trains);
 
     Model<Classifier<WrongSignSoftmax>> broken{seed{3}};
-    const auto b = lr_range_test(broken, d.x.data(), d.rows, d.t(), {.from_exponent = -4, .to_exponent = 0, .steps = 100});
+    const auto b = lr_range_test(broken, d.x, d.t(), {.from_exponent = -4, .to_exponent = 0, .steps = 100});
     CHECK_FALSE(b.passed);
     CHECK(std::isnan(b.largest_training_rate));
     CHECK(b.message == "no learning rate trains: the loss never fell by 10% without exploding");
@@ -149,7 +152,7 @@ TEST_CASE("gradient_check reports each named tensor with the seeds' verdicts", "
     using Net = Network<Input<3>, Dense<3, 4>, Tanh, Dense<4, 2>, MeanSquaredError>;
     Model<Net, double> m{seed{5}};
     const std::vector<double> x{0.1, -0.4, 0.7, 0.3, 0.2, -0.9}, y{0.5, -0.5, 0.1, 0.2};
-    const auto r = gradient_check(m, x.data(), 2, {nullptr, y.data()}, {.step = 1e-5});
+    const auto r = gradient_check(m, x, {.values = y}, {.step = 1e-5});
     REQUIRE(r.tensors.size() == 4);
     CHECK(r.tensors[0].name == "dense_1.weight");
     CHECK(r.tensors[0].checked == 12);
@@ -190,13 +193,13 @@ TEST_CASE("gradient_check skips a ReLU input within h of its kink", "[diagnostic
     w2[0] = 0.8, w2[1] = -0.6;
     const std::vector<double> x{1, 1}, y{2};
 
-    const auto naive = gradient_check(m, x.data(), 1, {nullptr, y.data()}, {.step = 1e-6, .skip_kinks = false});
+    const auto naive = gradient_check(m, x, {.values = y}, {.step = 1e-6, .skip_kinks = false});
     CAPTURE(naive.max_relative_error);
     CHECK(naive.kinks == 0);
     CHECK(naive.verdict() == gradient_verdict::wrong);
     CHECK(naive.max_relative_error == Approx(0.45).margin(0.01));  // |1 - 0.55| / 1
 
-    const auto skipping = gradient_check(m, x.data(), 1, {nullptr, y.data()}, {.step = 1e-6});
+    const auto skipping = gradient_check(m, x, {.values = y}, {.step = 1e-6});
     CAPTURE(skipping.max_relative_error);
     // Unit 0's two weights and its bias cross the kink; nothing else does.
     CHECK(skipping.kinks == 3);

@@ -76,12 +76,13 @@ struct run {
         for (std::size_t epoch = 1; epoch <= 4; ++epoch) {
             double loss = 0;
             for (std::size_t first = 0; first < train.size(); first += 32) {
-                const tn::targets<float> t{train.labels.data() + first, nullptr};
-                loss += model.compute_gradients(train.row(first), 32, t) * 32;
+                const auto x = std::span<const float>(train.features).subspan(first * 784, 32 * 784);
+                const auto y = std::span<const std::uint32_t>(train.labels).subspan(first, 32);
+                loss += model.compute_gradients(x, {.labels = y}) * 32;
                 updates.before(model);
                 sgd.step(model);
                 updates.after(model);
-                dead.observe(model, train.row(first), 32);
+                dead.observe(model, x);
             }
             updates.end_epoch();
             dead.end_epoch();
@@ -95,8 +96,9 @@ struct run {
             r.seconds = 0.1;
             history.epochs.push_back(r);
         }
-        stats = tn::activation_statistics(model, val.row(0), 100);
-        range = tn::lr_range_test(model, train.row(0), 64, {train.labels.data(), nullptr},
+        stats = tn::activation_statistics(model, std::span<const float>(val.features), 100);
+        range = tn::lr_range_test(model, std::span<const float>(train.features).first(64 * 784),
+                                  {.labels = std::span<const std::uint32_t>(train.labels).first(64)},
                                   {.from_exponent = -4, .to_exponent = 1, .steps = 10});
         tn::tune::search_space space;
         space.log_uniform("lr", 1e-6, 1e-2).uniform("dropout", 0, 0.5);

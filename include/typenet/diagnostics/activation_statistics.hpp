@@ -3,12 +3,13 @@
 // of activations): from Model::layer_outputs, so every layer, built-in or a user's, is covered
 // without layer-specific code.
 //
-//   auto stats = activation_statistics(model, x, rows);        // one entry per layer
+//   auto stats = activation_statistics(model, x);              // one entry per layer
 //   stats[1].name;  stats[1].mean;  stats[1].stddev;  stats[1].zero_fraction;  stats[1].histogram.counts
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -90,10 +91,10 @@ activation_stats activation_statistics_of(const layer_output<T>& out, std::size_
 
 // Statistics of every layer's output (an inference pass unless `typenet::training` is passed).
 template <class Net, class T, mode M = mode::inference>
-std::vector<activation_stats> activation_statistics(Model<Net, T>& model, const T* x, std::size_t rows,
+std::vector<activation_stats> activation_statistics(const Model<Net, T>& model, std::span<const std::type_identity_t<T>> x,
                                                     std::size_t bins = 20, mode_tag<M> tag = {}) {
     std::vector<activation_stats> out;
-    for (const layer_output<T>& o : model.layer_outputs(x, rows, tag)) out.push_back(activation_statistics_of(o, bins));
+    for (const layer_output<T>& o : model.layer_outputs(x, tag)) out.push_back(activation_statistics_of(o, bins));
     return out;
 }
 

@@ -5,12 +5,13 @@
 // layers after which the question makes sense (ReLU and its kin).
 //
 //   dead_unit_tracker dead;
-//   for (each batch) dead.observe(model, x, rows);
+//   for (each batch) dead.observe(model, x);
 //   dead.end_epoch();                      // records the fractions, starts the next epoch
 //   dead.epochs().back()[i].fraction       // i-th layer's dead fraction in the last epoch
 
 #include <algorithm>
 #include <cstddef>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -52,8 +53,8 @@ public:
 
     // An inference pass over a batch (no dropout: a unit is dead by its weights, not by a mask).
     template <class Net, class T>
-    void observe(Model<Net, T>& model, const T* x, std::size_t rows) {
-        observe(model.layer_outputs(x, rows));
+    void observe(const Model<Net, T>& model, std::span<const std::type_identity_t<T>> x) {
+        observe(model.layer_outputs(x));
     }
 
     // Dead units per layer over everything observed since the epoch began.

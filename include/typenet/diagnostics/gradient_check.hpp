@@ -12,7 +12,7 @@
 // `kinks`). Dropout or any other randomness in the loss would too; the masks are held fixed.
 //
 //   Model<Network<Input<5>, Dense<5, 3>, Tanh, Dense<3, 2>, MeanSquaredError>, double> m{seed{1}};
-//   auto r = gradient_check(m, x.data(), rows, {.values = y.data()});
+//   auto r = gradient_check(m, x, {.values = y});
 //   // r.max_relative_error < 1e-6; r.tensors[i]: each named tensor's worst error and verdict
 
 #include <algorithm>

@@ -8,14 +8,15 @@
 //     explodes or turns NaN).
 // None of them changes the model passed in: the training checks work on copies.
 //
-//   auto v = check_initial_loss(model, x, rows, t);     // v.passed, v.loss, v.expected
-//   auto o = check_overfit(model, x, 20, t);             // o.passed, o.final_loss, o.steps
-//   auto r = lr_range_test(model, x, rows, t);           // r.largest_training_rate, r.trials
+//   auto v = check_initial_loss(model, x, {.labels = y});   // v.passed, v.loss, v.expected
+//   auto o = check_overfit(model, x20, {.labels = y20});     // o.passed, o.final_loss, o.steps
+//   auto r = lr_range_test(model, x, {.labels = y});         // r.largest_training_rate, r.trials
 
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
 #include <limits>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -105,13 +106,24 @@ template <class Net>
 constexpr bool has_known_initial_loss = std::is_same_v<loss_of<Net>, SoftmaxCrossEntropy> ||
                                         std::is_same_v<loss_of<Net>, MulticlassHinge>;
 
+// Accuracy of the model's last pass over these rows (targets already checked by that pass).
 template <class Model>
-double accuracy_on(Model& model, std::size_t rows, targets<typename Model::value_type> t) {
+double accuracy_on(const Model& model, std::size_t rows, batch_targets<typename Model::value_type> t) {
     using Loss = loss_of<typename Model::network>;
     using T = typename Model::value_type;
-    if (!measures_accuracy<Loss, T, Model::output_width>(t.labels != nullptr))
+    if (!measures_accuracy<Loss, T, Model::output_width>(!t.labels.empty()))
         return std::numeric_limits<double>::quiet_NaN();
-    return double(count_correct<Loss, T, Model::output_width>(model.predictions().data(), rows, t)) / double(rows);
+    const targets<T> view{t.labels.empty() ? nullptr : t.labels.data(), t.values.empty() ? nullptr : t.values.data()};
+    return double(count_correct<Loss, T, Model::output_width>(model.predictions().data(), rows, view)) / double(rows);
+}
+
+// The rows of x, checked to be whole rows.
+template <class Model>
+std::size_t rows_in(std::span<const typename Model::value_type> x, const char* what) {
+    if (x.size() % Model::input_width != 0)
+        throw error(std::string(what) + ": expected rows of " + std::to_string(Model::input_width) + " values, found " +
+                    std::to_string(x.size()) + " values");
+    return x.size() / Model::input_width;
 }
 
 } // namespace detail
@@ -119,8 +131,8 @@ double accuracy_on(Model& model, std::size_t rows, targets<typename Model::value
 // The first loss against ln(C) (SoftmaxCrossEntropy) or C - 1 (MulticlassHinge), C the output
 // width; passed when within `tolerance` of it, relatively.
 template <class Net, class T>
-initial_loss_verdict check_initial_loss(Model<Net, T>& model, const std::type_identity_t<T>* x, std::size_t rows,
-                                        std::type_identity_t<targets<T>> t, double tolerance = 0.1) {
+initial_loss_verdict check_initial_loss(const Model<Net, T>& model, std::span<const std::type_identity_t<T>> x,
+                                        std::type_identity_t<batch_targets<T>> t, double tolerance = 0.1) {
     static_assert(detail::has_known_initial_loss<Net>,
                   "check_initial_loss knows the initial loss of SoftmaxCrossEntropy (ln C) and MulticlassHinge (C - 1)");
     initial_loss_verdict v;
@@ -128,7 +140,7 @@ initial_loss_verdict check_initial_loss(Model<Net, T>& model, const std::type_id
     const bool softmax = std::is_same_v<detail::loss_of<Net>, SoftmaxCrossEntropy>;
     v.expected = softmax ? std::log(double(v.classes)) : double(v.classes) - 1;
     v.tolerance = tolerance;
-    v.loss = model.loss(x, rows, t);
+    v.loss = model.loss(x, t);
     v.passed = std::abs(v.loss - v.expected) <= tolerance * v.expected;
     v.message = "initial loss " + detail::figure(v.loss) + ", expected " +
                 (softmax ? "ln(" + std::to_string(v.classes) + ")" : std::to_string(v.classes) + " - 1") + " = " +
@@ -140,23 +152,24 @@ initial_loss_verdict check_initial_loss(Model<Net, T>& model, const std::type_id
 // Trains a copy of the model with plain SGD on these few samples (the seeds take 20), full
 // batch, until the loss falls below opts.target_loss or opts.max_steps pass.
 template <class Net, class T>
-overfit_verdict check_overfit(const Model<Net, T>& model, const std::type_identity_t<T>* x, std::size_t rows,
-                              std::type_identity_t<targets<T>> t, overfit_options opts = {}) {
+overfit_verdict check_overfit(const Model<Net, T>& model, std::span<const std::type_identity_t<T>> x,
+                              std::type_identity_t<batch_targets<T>> t, overfit_options opts = {}) {
+    const std::size_t rows = detail::rows_in<Model<Net, T>>(x, "check_overfit");
     Model<Net, T> m = model;
     const SGD sgd{.lr = opts.lr};
     overfit_verdict v;
     v.samples = rows;
-    v.initial_loss = m.loss(x, rows, t);
+    v.initial_loss = m.loss(x, t);
     v.final_loss = v.initial_loss;
     while (v.steps < opts.max_steps && !(v.final_loss < opts.target_loss)) {
-        const double l = m.compute_gradients(x, rows, t);
+        const double l = m.compute_gradients(x, t);
         ++v.steps;
         if (!std::isfinite(l)) {
             v.final_loss = l;
             break;
         }
         sgd.step(m);
-        v.final_loss = m.loss(x, rows, t);
+        v.final_loss = m.loss(x, t);
     }
     v.accuracy = detail::accuracy_on(m, rows, t);
     v.passed = v.final_loss < opts.target_loss;
@@ -170,8 +183,9 @@ overfit_verdict check_overfit(const Model<Net, T>& model, const std::type_identi
 // Plain SGD at each rate 10^from_exponent ... 10^to_exponent, on a copy of the model each, for
 // opts.steps steps over batches of the rows in order; names the largest rate that trains.
 template <class Net, class T>
-lr_range_verdict lr_range_test(const Model<Net, T>& model, const std::type_identity_t<T>* x, std::size_t rows,
-                               std::type_identity_t<targets<T>> t, lr_range_options opts = {}) {
+lr_range_verdict lr_range_test(const Model<Net, T>& model, std::span<const std::type_identity_t<T>> x,
+                               std::type_identity_t<batch_targets<T>> t, lr_range_options opts = {}) {
+    const std::size_t rows = detail::rows_in<Model<Net, T>>(x, "lr_range_test");
     if (opts.from_exponent > opts.to_exponent)
         throw error("lr_range_test: expected from_exponent <= to_exponent, found " + std::to_string(opts.from_exponent) +
                     " > " + std::to_string(opts.to_exponent));
@@ -185,18 +199,19 @@ lr_range_verdict lr_range_test(const Model<Net, T>& model, const std::type_ident
         lr_trial trial;
         trial.lr = std::pow(10.0, e);
         const SGD sgd{.lr = trial.lr};
-        trial.initial_loss = m.loss(x, rows, t);
+        trial.initial_loss = m.loss(x, t);
         bool diverged = false;
         for (std::size_t first = 0; trial.steps < opts.steps && !diverged; ++trial.steps) {
             const std::size_t n = std::min(batch, rows - first);
-            const targets<T> bt{t.labels ? t.labels + first : nullptr,
-                                t.values ? t.values + first * Model<Net, T>::output_width : nullptr};
-            const double l = m.compute_gradients(x + first * Model<Net, T>::input_width, n, bt);
+            constexpr std::size_t in = Model<Net, T>::input_width, out = Model<Net, T>::output_width;
+            const batch_targets<T> bt{t.labels.empty() ? t.labels : t.labels.subspan(first, n),
+                                      t.values.empty() ? t.values : t.values.subspan(first * out, n * out)};
+            const double l = m.compute_gradients(x.subspan(first * in, n * in), bt);
             diverged = !std::isfinite(l) || l > opts.explode_factor * trial.initial_loss;
             if (!diverged) sgd.step(m);
             first = first + n >= rows ? 0 : first + n;
         }
-        trial.final_loss = diverged ? std::numeric_limits<double>::quiet_NaN() : m.loss(x, rows, t);
+        trial.final_loss = diverged ? std::numeric_limits<double>::quiet_NaN() : m.loss(x, t);
         diverged = diverged || !std::isfinite(trial.final_loss) || trial.final_loss > opts.explode_factor * trial.initial_loss;
         trial.outcome = diverged ? lr_outcome::diverges
                         : trial.final_loss <= (1 - opts.min_decrease) * trial.initial_loss ? lr_outcome::trains
