@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
     tn::rng g{tn::seed{3}};
     for (float& v : x) v = static_cast<float>(g.uniform());
     for (auto& l : labels) l = static_cast<std::uint32_t>(g.below(10));
-    const tn::targets<float> t{labels.data(), nullptr};
+    const tn::batch_targets<float> t{.labels = labels};
 
     std::vector<variant> vs{
         {"triad, 3 streams", [&] { triad3(a.data(), b.data(), n); }, 20},
@@ -110,8 +110,8 @@ int main(int argc, char** argv) {
         {"triad, 7 streams", [&] { triad7(a.data(), b.data(), c.data(), d.data(), n); }, 20},
         {"Adam", [&] { adam.step(big); }, 20},
         {"AdamW", [&] { adamw.step(big); }, 20},
-        {"train step, SGD", [&] { small_sgd.compute_gradients(x.data(), 64, t), step_sgd.step(small_sgd); }, 400},
-        {"train step, Adam", [&] { small_adam.compute_gradients(x.data(), 64, t), step_adam.step(small_adam); }, 400},
+        {"train step, SGD", [&] { small_sgd.compute_gradients(x, t), step_sgd.step(small_sgd); }, 400},
+        {"train step, Adam", [&] { small_adam.compute_gradients(x, t), step_adam.step(small_adam); }, 400},
     };
     for (variant& v : vs) v.run();  // first touch: buffers created, pages mapped
     for (int r = 0; r < rounds; ++r)

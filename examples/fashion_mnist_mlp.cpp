@@ -1,5 +1,6 @@
-// Trains the network typenet is named for on Fashion-MNIST with plain SGD and prints the test
-// accuracy. The README's first command builds and runs this file.
+// Trains the network typenet is named for on Fashion-MNIST with plain SGD, prints the test
+// accuracy and writes a report of the run (curves, activations, first-layer weights) beside it.
+// The README's first command builds and runs this file.
 #include <typenet/data/fashion_mnist.hpp>
 #include <typenet/typenet.hpp>
 
@@ -22,10 +23,14 @@ int main(int argc, char** argv) try {
 
     auto [train, val] = tn::data::split(tn::data::fashion_mnist::train(), 0.9, tn::seed{1});
     tn::Model<Mlp> model{tn::seed{42}};
-    tn::fit(model, tn::SGD{.lr = 0.1}, train, {.epochs = epochs, .batch = 64, .validation = val});
+    const tn::history h = tn::fit(model, tn::SGD{.lr = 0.1}, train, {.epochs = epochs, .batch = 64, .validation = val});
 
     const tn::evaluation test = tn::evaluate(model, tn::data::fashion_mnist::test());
     std::printf("test accuracy %.4f  test loss %.4f  (%zu samples)\n", test.accuracy, test.loss, test.samples);
+
+    const auto some_rows = std::span<const float>(val.features).first(256 * 784);
+    tn::report(h, model, tn::activation_statistics(model, some_rows), "fashion_mnist_mlp.html");
+    std::printf("report: fashion_mnist_mlp.html\n");
     return 0;
 } catch (const tn::error& e) {
     std::cerr << "error: " << e.what() << '\n';

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <typenet/data/fashion_mnist.hpp>
 #include <typenet/typenet.hpp>
 
 #include "common/race.hpp"

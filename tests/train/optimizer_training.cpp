@@ -3,6 +3,7 @@
 // early stopping with reduce-on-plateau on that same setup. Under AddressSanitizer the
 // comparison runs 100 steps instead of 2000, and the overfitting setup a quarter of its work.
 
+#include <typenet/data/fashion_mnist.hpp>
 #include <typenet/typenet.hpp>
 
 #include <catch2/catch.hpp>

@@ -26,13 +26,14 @@ public:
             std::memcpy(x_.data() + r * race::image_width, train_.row(rows[r]), race::image_width * sizeof(float));
             y_[r] = train_.y[rows[r]];
         }
-        model_.compute_gradients(x_.data(), rows.size(), {y_.data(), nullptr});
+        model_.compute_gradients(std::span<const float>(x_).first(rows.size() * race::image_width),
+                                 {.labels = std::span<const std::uint32_t>(y_).first(rows.size())});
         sgd_.step(model_);
     }
 
     std::uint32_t classify(std::size_t i) {
-        const auto p = model_.predict(test_.row(i), 1);
-        return race::argmax(p.data(), p.size());
+        model_.predict_into(std::span<const float>(test_.row(i), race::image_width), out_);
+        return race::argmax(out_.data(), out_.size());
     }
 
 private:
@@ -42,6 +43,7 @@ private:
     typenet::SGD sgd_{.lr = race::learning_rate};
     std::vector<float> x_ = std::vector<float>(race::batch * race::image_width);
     std::vector<std::uint32_t> y_ = std::vector<std::uint32_t>(race::batch);
+    std::vector<float> out_ = std::vector<float>(typenet::Model<Net>::output_width);
 };
 
 } // namespace

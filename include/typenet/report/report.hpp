@@ -15,7 +15,7 @@
 // The file is written to a temporary name beside `path` and renamed, so a reader never sees
 // half a report.
 //
-//   report(history, model, activation_statistics(model, x, 256), dead, updates,
+//   report(history, model, activation_statistics(model, x), dead, updates,
 //          run_options{{"optimizer", "SGD"}, {"lr", "0.1"}}, "run.html");
 
 #include <algorithm>

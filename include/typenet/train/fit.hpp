@@ -35,6 +35,7 @@
 #include <typenet/train/callbacks.hpp>
 #include <typenet/train/evaluate.hpp>
 #include <typenet/train/history.hpp>
+#include <typenet/train/progress_bar.hpp>
 #include <typenet/train/metrics.hpp>
 #include <typenet/train/schedule.hpp>
 
@@ -67,7 +68,7 @@ struct fit_options {
     std::size_t batch = 32;
     optional_dataset<T> validation{};
     seed shuffle{0};                      // with the model's epoch count, it gives every epoch's order
-    std::ostream* progress = &std::cout;  // one line per epoch; nullptr for none
+    std::ostream* progress = &std::cout;  // a live bar on a terminal, else a line per epoch; nullptr: quiet
     typenet::schedule schedule{};         // a factor on the optimiser's lr; none: 1
     weight_penalty penalty{};             // e.g. tn::L2{.lambda = 0.1}; on weights only by default
     gradient_clipping clip{};             // tn::ClipByValue{c} or tn::ClipByNorm{c}
@@ -75,23 +76,6 @@ struct fit_options {
 };
 
 namespace detail {
-inline void print_progress(std::ostream& out, const epoch_record& r, std::size_t epochs, std::size_t samples,
-                           bool penalised) {
-    const auto flags = out.flags();
-    const auto precision = out.precision();
-    out << "epoch " << std::setw(static_cast<int>(std::to_string(epochs).size())) << r.epoch << '/' << epochs
-        << std::fixed << std::setprecision(4) << "  loss " << r.train_loss;
-    if (penalised) out << "  penalty " << r.penalty;
-    if (!std::isnan(r.train_accuracy)) out << "  acc " << r.train_accuracy;
-    if (!std::isnan(r.validation_loss)) out << "  val_loss " << r.validation_loss;
-    if (!std::isnan(r.validation_accuracy)) out << "  val_acc " << r.validation_accuracy;
-    out << std::defaultfloat << std::setprecision(4) << "  lr " << r.learning_rate;
-    out << std::fixed << std::setprecision(1) << "  " << r.seconds << " s  "
-        << std::setprecision(0) << static_cast<double>(samples) / r.seconds << " samples/s\n";
-    out.flush();
-    out.flags(flags);
-    out.precision(precision);
-}
 
 // Throws unless every feature and target value of `d` is finite, naming the first sample and
 // column that is not (a NaN in the data would otherwise surface later as a non-finite loss).
@@ -145,6 +129,8 @@ history run_fit(Model& model, Optimizer& optimizer, const data::Dataset<T>& trai
     detail::batcher<T> batch(train, options.batch);
     history h;
     fit_context<Model> ctx{model, h};
+    std::optional<progress_bar> bar;
+    if (options.progress) bar.emplace(*options.progress);
     detail::fit_begin(ctx, callbacks...);
 
     for (std::size_t epoch = 1; epoch <= options.epochs && !ctx.stop_requested; ++epoch) {
@@ -154,6 +140,7 @@ history run_fit(Model& model, Optimizer& optimizer, const data::Dataset<T>& trai
         rng shuffler{detail::epoch_seed(options.shuffle, model_epoch)};
         shuffle(std::span<std::size_t>(order), shuffler);
         ctx.epoch = epoch;
+        if (bar) bar->begin_epoch(epoch, options.epochs, n);
 
         double loss_sum = 0, penalty_sum = 0;
         std::size_t correct = 0, seen = 0, steps = 0;
@@ -180,6 +167,11 @@ history run_fit(Model& model, Optimizer& optimizer, const data::Dataset<T>& trai
             ctx.batch = b;
             ctx.batch_loss = loss;
             ctx.learning_rate = rate;
+            if (bar)
+                bar->batch_done(seen, loss_sum / static_cast<double>(seen),
+                                measured ? static_cast<double>(correct) / static_cast<double>(seen)
+                                         : std::numeric_limits<double>::quiet_NaN(),
+                                rate);
             detail::batch_end(ctx, callbacks...);
         }
 
@@ -202,7 +194,7 @@ history run_fit(Model& model, Optimizer& optimizer, const data::Dataset<T>& trai
         model.set_epoch_count(model_epoch + 1);
         r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         h.epochs.push_back(r);
-        if (options.progress) detail::print_progress(*options.progress, r, options.epochs, seen, penalised);
+        if (bar) bar->end_epoch(r, penalised);
         detail::epoch_end(ctx, callbacks...);
     }
     h.stopped = ctx.stop_requested;

@@ -17,7 +17,7 @@ struct epoch_record {
     double train_accuracy = std::numeric_limits<double>::quiet_NaN();
     double validation_loss = std::numeric_limits<double>::quiet_NaN();  // data loss, never a penalty
     double validation_accuracy = std::numeric_limits<double>::quiet_NaN();
-    double learning_rate = 0;  // in force at the epoch's last step
+    double learning_rate = std::numeric_limits<double>::quiet_NaN();  // in force at the epoch's last step
     double seconds = 0;
 };
 

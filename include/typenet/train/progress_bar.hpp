@@ -4,13 +4,14 @@
 // every redraw_interval seconds, replaced at the epoch's end by its summary line; anywhere else
 // (a pipe, a file, CI) only that summary line, one per epoch:
 //
-//   epoch  3/10  loss 0.4123  acc 0.8521  val_loss 0.4410  val_acc 0.8433  1.9 s  28412 samples/s
+//   epoch  3/10  loss 0.4123  acc 0.8521  val_loss 0.4410  val_acc 0.8433  lr 0.1  1.9 s  28412 samples/s
 //
 // The loop calls, per epoch:
 //   bar.begin_epoch(epoch, epochs, samples);
 //   bar.batch_done(samples_done, running_loss, running_accuracy, learning_rate);   // each batch
 //   bar.end_epoch(record);   // any record with epoch, train_loss, train_accuracy, validation_loss,
-//                            // validation_accuracy and seconds (train/fit.hpp's epoch_record)
+//                            // validation_accuracy and seconds, and optionally learning_rate and
+//                            // penalty (train/history.hpp's epoch_record)
 
 #include <chrono>
 #include <cmath>
@@ -71,10 +72,11 @@ public:
         draw(samples_done, now - start_, loss, accuracy, learning_rate);
     }
 
+    // `penalised`: the line shows the record's weight penalty (when it has one).
     template <class Record>
-    void end_epoch(const Record& r) {
+    void end_epoch(const Record& r, bool penalised = false) {
         if (terminal_ && drawn_) *out_ << "\r\033[K";
-        write_summary(r);
+        write_summary(r, penalised);
     }
 
     bool terminal() const noexcept { return terminal_; }
@@ -109,16 +111,20 @@ private:
     }
 
     template <class Record>
-    void write_summary(const Record& r) {
+    void write_summary(const Record& r, bool penalised) {
         std::ostream& out = *out_;
         const auto flags = out.flags();
         const auto precision = out.precision();
         out << "epoch " << std::setw(static_cast<int>(std::to_string(epochs_).size())) << r.epoch << '/' << epochs_
             << std::fixed << std::setprecision(4) << "  loss " << r.train_loss;
+        if constexpr (requires { r.penalty; })
+            if (penalised) out << "  penalty " << r.penalty;
         if (!std::isnan(r.train_accuracy)) out << "  acc " << r.train_accuracy;
         if (!std::isnan(r.validation_loss)) out << "  val_loss " << r.validation_loss;
         if (!std::isnan(r.validation_accuracy)) out << "  val_acc " << r.validation_accuracy;
-        out << std::setprecision(1) << "  " << r.seconds << " s  " << std::setprecision(0)
+        if constexpr (requires { r.learning_rate; })
+            if (!std::isnan(r.learning_rate)) out << std::defaultfloat << std::setprecision(4) << "  lr " << r.learning_rate;
+        out << std::fixed << std::setprecision(1) << "  " << r.seconds << " s  " << std::setprecision(0)
             << static_cast<double>(samples_) / r.seconds << " samples/s\n";
         out.flush();
         out.flags(flags);
