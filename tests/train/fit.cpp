@@ -89,7 +89,7 @@ TEST_CASE("fit and evaluate reject data that does not fit the network", "[train]
                       "evaluate: expected at most 3 classes (the network's output width), found 4");
     auto bad_label = blobs(20, 8, 3, 1);
     bad_label.labels[5] = 3;
-    CHECK_THROWS_WITH(tn::evaluate(model, bad_label), "dataset: label 3 of sample 5 is not below the class count 3");
+    CHECK_THROWS_WITH(tn::evaluate(model, bad_label), "evaluate: label 3 of sample 5 is not below the class count 3");
     const auto ok = blobs(20, 8, 3, 1);
     CHECK_THROWS_WITH(tn::fit(model, tn::SGD{}, ok, {.batch = 0, .progress = nullptr}),
                       "fit: expected a batch size of at least 1, found 0");

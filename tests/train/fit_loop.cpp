@@ -183,12 +183,12 @@ TEST_CASE("fit names a non-finite value in the data by its sample and column, an
     const auto val = blobs(10, 8, 3, 2);
     train.features[17 * 8 + 3] = std::numeric_limits<float>::quiet_NaN();
     CHECK_THROWS_WITH(tn::fit(model, tn::SGD{}, train, {.progress = nullptr}),
-                      "fit: expected finite feature values, found nan at sample 17, column 3 of the training data");
+                      "fit: feature value nan at row 17, column 3 (expected finite values)");
     train.features[17 * 8 + 3] = 0;
     auto bad_val = val;
     bad_val.features[9 * 8] = -std::numeric_limits<float>::infinity();
     CHECK_THROWS_WITH(tn::fit(model, tn::SGD{}, train, {.validation = bad_val, .progress = nullptr}),
-                      "fit: expected finite feature values, found -inf at sample 9, column 0 of the validation data");
+                      "fit (validation data): feature value -inf at row 9, column 0 (expected finite values)");
     CHECK_THROWS_WITH(tn::fit(model, tn::SGD{.lr = -0.1}, train, {.progress = nullptr}),
                       "fit: expected a finite learning rate of at least 0, found -0.100000 at epoch 1, batch 1");
     CHECK_THROWS_WITH(tn::fit(model, tn::SGD{.lr = 0.1}, train,

@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -65,16 +66,19 @@ inline void spin_pause() noexcept {
 #endif
 }
 
-// Memory one thread uses while it runs a kernel's task.
+// Memory one thread uses while it runs a kernel's task. It starts at 1 MiB and grows to powers
+// of two: a product's blocking (and so its scratch) changes with the batch's rows, and a
+// smaller batch after a larger one must not allocate.
 class scratch_space {
 public:
     std::byte* reserve(std::size_t bytes) {
-        if (buffer_.size() < bytes) buffer_ = aligned_buffer<std::byte>(bytes);
+        if (buffer_.size() < bytes) buffer_ = aligned_buffer<std::byte>(std::max(std::bit_ceil(bytes), minimum));
         return buffer_.data();
     }
     std::byte* data() noexcept { return buffer_.data(); }
 
 private:
+    static constexpr std::size_t minimum = std::size_t{1} << 20;
     aligned_buffer<std::byte> buffer_;
 };
 

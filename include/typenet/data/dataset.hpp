@@ -72,19 +72,19 @@ struct Dataset {
     }
 
     // check_sizes(), and also that width is not 0, that labels come with their class count and
-    // lie below it, and that every feature and target value is finite.
-    void validate() const {
-        if (width == 0) throw error("dataset: width is 0");
-        check_sizes();
+    // lie below it, and that every feature and target value is finite; `what` starts the message.
+    void validate(const std::string& what = "dataset") const {
+        if (width == 0) throw error(what + ": width is 0");
+        check_sizes(what);
         if (!labels.empty() && classes == 0)
-            throw error("dataset: " + std::to_string(labels.size()) +
+            throw error(what + ": " + std::to_string(labels.size()) +
                         " labels but a class count of 0 (set classes, or make the dataset with data::make_dataset)");
         for (std::size_t i = 0; i < labels.size(); ++i)
             if (labels[i] >= classes)
-                throw error("dataset: label " + std::to_string(labels[i]) + " of sample " + std::to_string(i) +
+                throw error(what + ": label " + std::to_string(labels[i]) + " of sample " + std::to_string(i) +
                             " is not below the class count " + std::to_string(classes));
-        detail::require_finite<T>(features, width, "dataset", "feature");
-        if (target_width != 0) detail::require_finite<T>(targets, target_width, "dataset", "target");
+        detail::require_finite<T>(features, width, what, "feature");
+        if (target_width != 0) detail::require_finite<T>(targets, target_width, what, "target");
     }
 };
 

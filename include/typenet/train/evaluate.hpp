@@ -26,7 +26,7 @@ namespace detail {
 // Throws unless `d` fits `Model`: same input width, labels within what the loss takes.
 template <class Model, class T>
 void check_dataset_fits(const data::Dataset<T>& d, const char* what) {
-    d.validate();
+    d.validate(what);
     if (d.width != Model::input_width)
         throw error(std::string(what) + ": expected samples of width " + std::to_string(Model::input_width) +
                     ", found " + std::to_string(d.width));

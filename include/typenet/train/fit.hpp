@@ -77,21 +77,6 @@ struct fit_options {
 
 namespace detail {
 
-// Throws unless every feature and target value of `d` is finite, naming the first sample and
-// column that is not (a NaN in the data would otherwise surface later as a non-finite loss).
-template <class T>
-void check_finite(const data::Dataset<T>& d, const char* what) {
-    auto find = [&](const std::vector<T>& values, std::size_t width, const char* kind) {
-        for (std::size_t i = 0; i < values.size(); ++i)
-            if (!std::isfinite(values[i]))
-                throw error(std::string("fit: expected finite ") + kind + " values, found " + std::to_string(values[i]) +
-                            " at sample " + std::to_string(i / width) + ", column " + std::to_string(i % width) +
-                            " of the " + what);
-    };
-    find(d.features, d.width, "feature");
-    if (d.target_width) find(d.targets, d.target_width, "target");
-}
-
 // The seed of the shuffle of the model's epoch `e`: each epoch's order depends only on it.
 inline seed epoch_seed(seed s, std::uint64_t e) noexcept {
     rng mix{seed{e}};
@@ -111,10 +96,8 @@ template <class Model, class Optimizer, class T, class... Callbacks>
 history run_fit(Model& model, Optimizer& optimizer, const data::Dataset<T>& train, const fit_options<T>& options,
                 Callbacks&... callbacks) {
     detail::check_dataset_fits<Model>(train, "fit");
-    detail::check_finite(train, "training data");
     if (options.validation) {
         detail::check_dataset_fits<Model>(*options.validation, "fit (validation data)");
-        detail::check_finite(*options.validation, "validation data");
     }
     if (options.batch == 0) throw error("fit: expected a batch size of at least 1, found 0");
     const std::size_t n = train.size();
