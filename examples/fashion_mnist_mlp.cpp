@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 namespace tn = typenet;
@@ -29,8 +30,9 @@ int main(int argc, char** argv) try {
     std::printf("test accuracy %.4f  test loss %.4f  (%zu samples)\n", test.accuracy, test.loss, test.samples);
 
     const auto some_rows = std::span<const float>(val.features).first(256 * 784);
-    tn::report(h, model, tn::activation_statistics(model, some_rows), "fashion_mnist_mlp.html");
-    std::printf("report: fashion_mnist_mlp.html\n");
+    const std::filesystem::path report = std::filesystem::absolute("fashion_mnist_mlp.html");
+    tn::report(h, model, tn::activation_statistics(model, some_rows), report.string());
+    std::printf("report: %s\n", report.c_str());
     return 0;
 } catch (const tn::error& e) {
     std::cerr << "error: " << e.what() << '\n';

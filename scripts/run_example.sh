@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake --preset release -DTYPENET_BUILD_TESTS=OFF >/dev/null
 cmake --build --preset release --target fashion_mnist_mlp -j "$(nproc)"
-./build/release/examples/fashion_mnist_mlp "$@"
+# From the build folder, so the report it writes stays out of the source tree.
+cd build/release
+./examples/fashion_mnist_mlp "$@"
