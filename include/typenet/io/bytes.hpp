@@ -26,10 +26,8 @@ public:
     }
     void put_f32(float v) { put(std::bit_cast<std::uint32_t>(v)); }
     void put_f64(double v) { put(std::bit_cast<std::uint64_t>(v)); }
-    void put_bytes(std::span<const unsigned char> b) { bytes_.insert(bytes_.end(), b.begin(), b.end()); }
-    void put_text(std::string_view s) {  // raw, no length
-        bytes_.insert(bytes_.end(), s.begin(), s.end());
-    }
+    void put_bytes(std::span<const unsigned char> b) { append(b.data(), b.size()); }
+    void put_text(std::string_view s) { append(s.data(), s.size()); }  // raw, no length
     void put_string(std::string_view s) {  // a u32 length, then the bytes
         put(static_cast<std::uint32_t>(s.size()));
         put_text(s);
@@ -43,6 +41,15 @@ public:
     std::vector<unsigned char>& bytes() noexcept { return bytes_; }
 
 private:
+    // resize and memcpy rather than vector::insert, in which GCC 12 sees a false overflow
+    // (-Wstringop-overflow) once inlined into a caller that wrote a few bytes before.
+    void append(const void* p, std::size_t n) {
+        if (n == 0) return;
+        const std::size_t at = bytes_.size();
+        bytes_.resize(at + n);
+        std::memcpy(bytes_.data() + at, p, n);
+    }
+
     std::vector<unsigned char> bytes_;
 };
 

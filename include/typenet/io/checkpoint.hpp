@@ -312,10 +312,13 @@ void save(const Model<Net, T>& model, const std::filesystem::path& path, const c
     detail::write_checkpoint(model, path, values, [](detail::byte_writer& w, auto&) { w.put(std::uint8_t{0}); });
 }
 
-// The same with an optimiser's name, step count and state buffers.
+// The same with an optimiser's name, step count and state buffers. An optimiser that has not
+// stepped yet is prepared for the model first (zero buffers, as fit would create them), so that
+// every checkpoint of it, even one taken before training, loads back into the same optimiser.
 template <class Net, class T, checkpoint_optimizer<T> Optimizer>
 void save(const Model<Net, T>& model, Optimizer& optimizer, const std::filesystem::path& path,
           const checkpoint_values& values = {}) {
+    optimizer.template prepare<T>(Net::parameter_count);
     detail::write_checkpoint(model, path, values, [&](detail::byte_writer& w, auto& extra) {
         w.put(std::uint8_t{1});
         w.put_string(std::string_view(optimizer.name()));
@@ -351,17 +354,25 @@ checkpoint_values load(Model<Net, T>& model, Optimizer& optimizer, const std::fi
     for (const auto& r : c.tensors)
         if (r.name.starts_with(detail::optimizer_prefix)) buffers.push_back(&r);
     auto wanted = restored.template state_buffers<T>();
-    if (buffers.size() != wanted.size())
-        throw error(where + ": the checkpoint holds " + std::to_string(buffers.size()) + " optimiser buffers, " + name +
-                    " has " + std::to_string(wanted.size()));
+    std::string found_names, wanted_names;
+    bool same_names = buffers.size() == wanted.size();
+    for (std::size_t i = 0; i < buffers.size(); ++i) {
+        const std::string short_name = buffers[i]->name.substr(detail::optimizer_prefix.size());
+        found_names += (i == 0 ? "" : ", ") + short_name;
+        same_names = same_names && i < wanted.size() && short_name == wanted[i].first;
+    }
+    for (std::size_t i = 0; i < wanted.size(); ++i) wanted_names += (i == 0 ? "" : ", ") + wanted[i].first;
+    if (!same_names)
+        throw error(where + ": the checkpoint holds " + name + "'s buffers " +
+                    (found_names.empty() ? std::string("(none)") : found_names) + ", expected " +
+                    (wanted_names.empty() ? std::string("(none)") : wanted_names));
     for (std::size_t i = 0; i < wanted.size(); ++i) {
         const auto& [buffer_name, values] = wanted[i];
         const detail::tensor_record& r = *buffers[i];
-        const std::string full = std::string(detail::optimizer_prefix) + buffer_name;
-        if (r.name != full) throw error(where + ": expected optimiser buffer " + full + ", found " + r.name);
         if (r.count() != values.size())
-            throw error(where + ": optimiser buffer " + full + " has shape " + detail::dims_text(r.dims) +
-                        " in the checkpoint, " + std::to_string(values.size()) + " in the optimiser");
+            throw error(where + ": " + name + "'s buffer " + buffer_name + " holds " + std::to_string(r.count()) +
+                        " values in the checkpoint, expected " + std::to_string(values.size()) +
+                        " (one per parameter of the model)");
         detail::fill_from<T>(r, values, options, where);
     }
     restored.set_step_count(c.optimizer_steps);
