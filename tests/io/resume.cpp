@@ -291,3 +291,44 @@ TEST_CASE("an optimiser's buffers that do not match the model or the optimiser f
     REQUIRE_NOTHROW(tn::load(model, adam, path));
     REQUIRE(parameters_and_state(model) == parameters_and_state(other));
 }
+
+TEST_CASE("a callback's state saved as named values resumes too: ReduceOnPlateau", "[io][checkpoint][resume]") {
+    const auto train = make_data(60, 11);
+    const auto validation = make_data(20, 12);
+    typenet_test::temp_dir dir;
+    const auto path = dir / "plateau.tnc";
+    // A min_delta no epoch beats: after the first epoch the rate halves at every epoch's end,
+    // so the scale at the checkpoint (0.5) differs from a new callback's (1).
+    auto plateau = [] { return tn::ReduceOnPlateau{.factor = 0.5, .patience = 1, .min_delta = 10}; };
+
+    tn::Model<Net> straight{tn::seed{1}};
+    tn::Adam straight_adam;
+    auto straight_plateau = plateau();
+    tn::fit(straight, straight_adam, train, options(5, validation), straight_plateau);
+    REQUIRE(straight_plateau.scale == 0.5 * 0.5 * 0.5 * 0.5);
+
+    {
+        tn::Model<Net> model{tn::seed{1}};
+        tn::Adam adam;
+        auto first = plateau();
+        tn::fit(model, adam, train, options(2, validation), first);
+        REQUIRE(first.scale == 0.5);
+        tn::checkpoint_values values;
+        for (const auto& [name, value] : first.state_values()) values["plateau." + name] = value;
+        tn::save(model, adam, path, values);
+    }
+    auto resume = [&](bool restore_callback) {
+        tn::Model<Net> model{tn::seed{2}};
+        tn::Adam adam;
+        auto callback = plateau();
+        for (const auto& [name, value] : tn::load(model, adam, path))
+            if (restore_callback && name.starts_with("plateau.")) callback.set_state_value(name.substr(8), value);
+        tn::fit(model, adam, train, options(3, validation), callback);
+        return std::pair{parameters_and_state(model), callback.scale};
+    };
+    const auto [resumed, scale] = resume(true);
+    REQUIRE(scale == straight_plateau.scale);
+    REQUIRE(resumed == parameters_and_state(straight));
+    // Without its state the callback starts again at 1, and training ends elsewhere.
+    REQUIRE(resume(false).first != parameters_and_state(straight));
+}
