@@ -8,6 +8,13 @@
 //   for (each batch) dead.observe(model, x);
 //   dead.end_epoch();                      // records the fractions, starts the next epoch
 //   dead.epochs().back()[i].fraction       // i-th layer's dead fraction in the last epoch
+//
+// Or as a callback of fit: it observes the batch just trained (fit_context::batch_features) with
+// an inference pass, which costs about a third of a training step, so it observes every k-th
+// batch (the epoch's figures then count the samples of the batches observed):
+//
+//   dead_unit_tracker dead{{.every = 10}};
+//   tn::fit(model, sgd, train, options, dead);
 
 #include <algorithm>
 #include <cstddef>
@@ -28,8 +35,17 @@ struct dead_units {
     double fraction = 0;       // dead / width
 };
 
+struct dead_unit_options {
+    std::size_t every = 1;  // as a callback of fit: observe batches 0, k, 2k... of the tracker's life
+};
+
 class dead_unit_tracker {
 public:
+    dead_unit_tracker() = default;
+    explicit dead_unit_tracker(dead_unit_options o) : every_(o.every) {
+        if (o.every == 0) throw error("dead_unit_tracker: expected every of at least 1 (batch), found 0");
+    }
+
     // Records which units of each layer were positive in these outputs.
     template <class T>
     void observe(const std::vector<layer_output<T>>& outputs) {
@@ -55,6 +71,16 @@ public:
     template <class Net, class T>
     void observe(const Model<Net, T>& model, std::span<const std::type_identity_t<T>> x) {
         observe(model.layer_outputs(x));
+    }
+
+    // As a callback of fit: the batch just trained, in an inference pass; the epoch closes with fit's.
+    template <class Context>
+    void on_batch_end(Context& c) {
+        if (batches_seen_++ % every_ == 0) observe(c.model, c.batch_features);
+    }
+    template <class Context>
+    void on_epoch_end(Context&) {
+        end_epoch();
     }
 
     // Dead units per layer over everything observed since the epoch began.
@@ -86,6 +112,8 @@ private:
         std::size_t width;
         std::vector<bool> alive;
     };
+    std::size_t every_ = 1;
+    std::size_t batches_seen_ = 0;
     std::vector<layer> layers_;
     std::vector<std::vector<dead_units>> epochs_;
     std::size_t batches_ = 0;
