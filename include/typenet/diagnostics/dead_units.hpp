@@ -50,7 +50,7 @@ public:
     template <class T>
     void observe(const std::vector<layer_output<T>>& outputs) {
         if (layers_.empty()) {
-            for (const auto& o : outputs) layers_.push_back({o.name(), o.position, o.width, std::vector<bool>(o.width, false)});
+            for (const auto& o : outputs) layers_.push_back({o.name(), o.position, o.width, std::vector<unsigned char>(o.width, 0)});
         } else if (layers_.size() != outputs.size()) {
             throw error("dead_unit_tracker: expected the outputs of " + std::to_string(layers_.size()) +
                         " layers (the network first observed), found " + std::to_string(outputs.size()));
@@ -61,8 +61,11 @@ public:
             if (o.width != alive.size())
                 throw error("dead_unit_tracker: expected " + std::to_string(alive.size()) + " units in " +
                             layers_[l].name + ", found " + std::to_string(o.width));
-            for (std::size_t i = 0; i < o.values.size(); ++i)
-                if (o.values[i] > T(0)) alive[i % o.width] = true;
+            const std::size_t rows = o.values.size() / o.width;
+            for (std::size_t r = 0; r < rows; ++r) {
+                const T* row = o.values.data() + r * o.width;
+                for (std::size_t i = 0; i < o.width; ++i) alive[i] |= static_cast<unsigned char>(row[i] > T(0));
+            }
         }
         ++batches_;
     }
@@ -87,7 +90,7 @@ public:
     std::vector<dead_units> current() const {
         std::vector<dead_units> out;
         for (const auto& l : layers_) {
-            const auto dead = static_cast<std::size_t>(std::count(l.alive.begin(), l.alive.end(), false));
+            const auto dead = static_cast<std::size_t>(std::count(l.alive.begin(), l.alive.end(), 0));
             out.push_back({l.name, l.position, l.alive.size(), dead,
                            l.alive.empty() ? 0.0 : double(dead) / double(l.alive.size())});
         }
@@ -97,7 +100,7 @@ public:
     // Closes the epoch: keeps its figures and starts counting afresh.
     void end_epoch() {
         epochs_.push_back(current());
-        for (auto& l : layers_) std::fill(l.alive.begin(), l.alive.end(), false);
+        for (auto& l : layers_) std::fill(l.alive.begin(), l.alive.end(), 0);
         batches_ = 0;
     }
 
@@ -110,7 +113,7 @@ private:
         std::string name;
         std::size_t position;
         std::size_t width;
-        std::vector<bool> alive;
+        std::vector<unsigned char> alive;  // 1 once the unit was positive (bytes: the update vectorises)
     };
     std::size_t every_ = 1;
     std::size_t batches_seen_ = 0;
