@@ -157,9 +157,9 @@ std::string diagnose_loss(const Model<Net, T>& m, std::span<const T> x, SampleOf
 
 // Why a gradient of the training rows x is not finite while their loss is. After the checks of
 // diagnose_loss, names the first tensor whose gradient is not finite and looks for a sample that
-// gives it alone, recomputing each row by itself on a copy of the model (with the same dropout
-// masks' step); a network with a layer that normalises over the batch cannot take single rows,
-// and then the batch's samples are named.
+// gives it alone, recomputing each row by itself on a copy of the model at the same step count
+// (so with the step's dropout seed); a network with a layer that normalises over the batch
+// cannot take single rows, and then the batch's samples are named.
 template <class Net, class T, class SampleOf>
 std::string diagnose_gradient(const Model<Net, T>& m, std::span<const T> x, batch_targets<T> t, SampleOf sample_of,
                               std::string_view data, nonfinite_origin origin) {

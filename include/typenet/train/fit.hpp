@@ -9,8 +9,8 @@
 // runs the callbacks. A loss or a gradient that is not finite stops fit with an error that names
 // the cause (diagnostics/nonfinite.hpp): a parameter, or the first layer whose output is not
 // finite and the sample's index in the training data, or the tensor whose gradient overflows
-// and the sample that gives it. The optimiser is taken by reference: its state stays in the caller's
-// object, and the next call of fit continues from it.
+// and the sample that gives it. The optimiser is taken by reference: its state stays in the
+// caller's object, and the next call of fit continues from it.
 
 #include <chrono>
 #include <cmath>
