@@ -198,3 +198,42 @@ TEST_CASE("all_finite sees every kind of value that is not finite, at every posi
                                       std::numeric_limits<float>::denorm_min(), 0.0f, -0.0f};
     CHECK(tn::detail::all_finite(std::span<const float>(extremes)));
 }
+
+TEST_CASE("a gradient no single sample explains is named with the batch's samples", "[train][nonfinite]") {
+    // The gradient buffer is poked after a finite step, so the cause lies in no row: recomputed
+    // alone, every row gives finite gradients. Rows r are samples 100 + r of some data.
+    const auto sample_of = [](std::size_t r) { return 100 + r; };
+    SECTION("single rows are tried, and none gives it") {
+        tn::Model<Small> model{tn::seed{3}};
+        const auto d = tn::test::blobs(3, 8, 3, 1);
+        const std::span<const float> x(d.features);
+        const tn::batch_targets<float> t{.labels = d.labels};
+        model.compute_gradients(x, t);
+        const tn::tensor_info& bias = Small::tensors[3];
+        REQUIRE(bias.full_name() == "dense_2.bias");
+        model.gradients()[bias.offset] = std::numeric_limits<float>::quiet_NaN();
+        CHECK(tn::detail::diagnose_gradient(model, x, t, sample_of, "the data", tn::detail::nonfinite_origin::previous_step) ==
+              "the gradient of dense_2.bias holds nan at index 0 of 3; the parameters and every layer's output are "
+              "finite, so the backward pass overflows; no sample of the batch gives it alone (the batch holds samples "
+              "100, 101 and 102 of the data)");
+    }
+    SECTION("a network that normalises over the batch: the batch's samples, the first eight") {
+        using Norm = tn::Network<tn::Input<2>, tn::Dense<2, 3>, tn::BatchNorm, tn::Dense<3, 2>, tn::SoftmaxCrossEntropy>;
+        tn::Model<Norm, double> model{tn::seed{2}};
+        std::vector<double> x;
+        std::vector<std::uint32_t> labels;
+        for (std::size_t r = 0; r < 10; ++r) {
+            x.push_back(std::sin(double(r)));
+            x.push_back(std::cos(double(r)));
+            labels.push_back(std::uint32_t(r % 2));
+        }
+        const tn::batch_targets<double> t{.labels = labels};
+        model.compute_gradients(x, t);
+        model.gradients()[1] = std::numeric_limits<double>::infinity();  // dense_1.weight, index 1
+        CHECK(tn::detail::diagnose_gradient(model, std::span<const double>(x), t, sample_of, "the data",
+                                            tn::detail::nonfinite_origin::previous_step) ==
+              "the gradient of dense_1.weight holds inf at index 1 of 6; the parameters and every layer's output are "
+              "finite, so the backward pass overflows; the batch holds samples 100, 101, 102, 103, 104, 105, 106, 107 "
+              "and 2 more of the data (a layer normalises over the batch, so single samples are not tried)");
+    }
+}

@@ -10,7 +10,7 @@
 //   dead.epochs().back()[i].fraction       // i-th layer's dead fraction in the last epoch
 //
 // Or as a callback of fit: it observes the batch just trained (fit_context::batch_features) with
-// an inference pass, which costs about a third of a training step, so it observes every k-th
+// an inference pass, which costs about half a training step, so it observes every k-th
 // batch (the epoch's figures then count the samples of the batches observed):
 //
 //   dead_unit_tracker dead{{.every = 10}};

@@ -1,9 +1,10 @@
 #pragma once
 // Callbacks: user code that takes part in fit. A callback is any object with one or more of
 //   on_fit_begin(ctx), on_batch_end(ctx), on_epoch_end(ctx), on_fit_end(ctx)
-// where ctx is a fit_context<Model>&: the model, the history so far, where training stands, and
-// stop(), and during on_batch_end the batch just trained. fit takes callbacks by reference after its options, so their state (early stopping's
-// best weights, the plateau's scale) lives on in the caller's objects across calls of fit.
+// where ctx is a fit_context<Model>&: the model, the history so far, where training stands,
+// stop(), and during on_batch_end the batch just trained. fit takes callbacks by reference after
+// its options, so their state (early stopping's best weights, the plateau's scale) lives on in
+// the caller's objects across calls of fit.
 // A lambda becomes a callback with on_epoch_end(f) or on_batch_end(f).
 
 #include <cstddef>
