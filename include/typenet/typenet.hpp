@@ -23,6 +23,7 @@
 #include <typenet/diagnostics/dead_units.hpp>
 #include <typenet/diagnostics/gradient_check.hpp>
 #include <typenet/diagnostics/loss_guard.hpp>
+#include <typenet/diagnostics/nonfinite.hpp>
 #include <typenet/diagnostics/sanity_checks.hpp>
 #include <typenet/diagnostics/update_monitor.hpp>
 #include <typenet/init/initializer.hpp>

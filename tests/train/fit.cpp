@@ -73,8 +73,8 @@ TEST_CASE("fit stops with a clear error when the loss stops being finite", "[tra
     const auto train = blobs(200, 8, 3, 1);
     tn::Model<Small> model{tn::seed{3}};
     CHECK_THROWS_WITH(tn::fit(model, tn::SGD{.lr = 1e30}, train, {.epochs = 3, .batch = 20, .progress = nullptr}),
-                      Catch::Matchers::StartsWith("fit: expected a finite loss, found ") &&
-                          Catch::Matchers::EndsWith(" at epoch 1, batch 2 (the data is finite: a learning rate too high is the usual cause)"));
+                      Catch::Matchers::StartsWith("fit: the loss is nan at epoch 1, batch 2: layer ") &&
+                          Catch::Matchers::EndsWith("so the layer overflows (large inputs or weights are the usual cause)"));
 }
 
 TEST_CASE("fit and evaluate reject data that does not fit the network", "[train]") {

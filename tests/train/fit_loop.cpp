@@ -213,6 +213,7 @@ TEST_CASE("a validation loss that is not finite stops fit with an error", "[trai
     val.features = {1e200};
     val.targets = {0};
     CHECK_THROWS_WITH(tn::fit(model, tn::SGD{.lr = 0}, train, {.validation = val, .progress = nullptr}),
-                      "fit: expected a finite validation loss, found inf after epoch 1 (the data is finite: the "
-                      "parameters are not; a learning rate too high is the usual cause)");
+                      "fit: the validation loss is inf after epoch 1: layer 1 (dense_1) gives inf for sample 0 of the "
+                      "validation data; its input (the sample's features) and the parameters are finite, so the layer "
+                      "overflows (large inputs or weights are the usual cause)");
 }

@@ -8,6 +8,13 @@
 //   for (each batch) dead.observe(model, x);
 //   dead.end_epoch();                      // records the fractions, starts the next epoch
 //   dead.epochs().back()[i].fraction       // i-th layer's dead fraction in the last epoch
+//
+// Or as a callback of fit: it observes the batch just trained (fit_context::batch_features) with
+// an inference pass, which costs about half a training step, so it observes every k-th
+// batch (the epoch's figures then count the samples of the batches observed):
+//
+//   dead_unit_tracker dead{{.every = 10}};
+//   tn::fit(model, sgd, train, options, dead);
 
 #include <algorithm>
 #include <cstddef>
@@ -28,13 +35,22 @@ struct dead_units {
     double fraction = 0;       // dead / width
 };
 
+struct dead_unit_options {
+    std::size_t every = 1;  // as a callback of fit: observe batches 0, k, 2k... of the tracker's life
+};
+
 class dead_unit_tracker {
 public:
+    dead_unit_tracker() = default;
+    explicit dead_unit_tracker(dead_unit_options o) : every_(o.every) {
+        if (o.every == 0) throw error("dead_unit_tracker: expected every of at least 1 (batch), found 0");
+    }
+
     // Records which units of each layer were positive in these outputs.
     template <class T>
     void observe(const std::vector<layer_output<T>>& outputs) {
         if (layers_.empty()) {
-            for (const auto& o : outputs) layers_.push_back({o.name(), o.position, o.width, std::vector<bool>(o.width, false)});
+            for (const auto& o : outputs) layers_.push_back({o.name(), o.position, o.width, std::vector<unsigned char>(o.width, 0)});
         } else if (layers_.size() != outputs.size()) {
             throw error("dead_unit_tracker: expected the outputs of " + std::to_string(layers_.size()) +
                         " layers (the network first observed), found " + std::to_string(outputs.size()));
@@ -45,8 +61,11 @@ public:
             if (o.width != alive.size())
                 throw error("dead_unit_tracker: expected " + std::to_string(alive.size()) + " units in " +
                             layers_[l].name + ", found " + std::to_string(o.width));
-            for (std::size_t i = 0; i < o.values.size(); ++i)
-                if (o.values[i] > T(0)) alive[i % o.width] = true;
+            const std::size_t rows = o.values.size() / o.width;
+            for (std::size_t r = 0; r < rows; ++r) {
+                const T* row = o.values.data() + r * o.width;
+                for (std::size_t i = 0; i < o.width; ++i) alive[i] |= static_cast<unsigned char>(row[i] > T(0));
+            }
         }
         ++batches_;
     }
@@ -57,11 +76,21 @@ public:
         observe(model.layer_outputs(x));
     }
 
+    // As a callback of fit: the batch just trained, in an inference pass; the epoch closes with fit's.
+    template <class Context>
+    void on_batch_end(Context& c) {
+        if (batches_seen_++ % every_ == 0) observe(c.model, c.batch_features);
+    }
+    template <class Context>
+    void on_epoch_end(Context&) {
+        end_epoch();
+    }
+
     // Dead units per layer over everything observed since the epoch began.
     std::vector<dead_units> current() const {
         std::vector<dead_units> out;
         for (const auto& l : layers_) {
-            const auto dead = static_cast<std::size_t>(std::count(l.alive.begin(), l.alive.end(), false));
+            const auto dead = static_cast<std::size_t>(std::count(l.alive.begin(), l.alive.end(), 0));
             out.push_back({l.name, l.position, l.alive.size(), dead,
                            l.alive.empty() ? 0.0 : double(dead) / double(l.alive.size())});
         }
@@ -71,7 +100,7 @@ public:
     // Closes the epoch: keeps its figures and starts counting afresh.
     void end_epoch() {
         epochs_.push_back(current());
-        for (auto& l : layers_) std::fill(l.alive.begin(), l.alive.end(), false);
+        for (auto& l : layers_) std::fill(l.alive.begin(), l.alive.end(), 0);
         batches_ = 0;
     }
 
@@ -84,8 +113,10 @@ private:
         std::string name;
         std::size_t position;
         std::size_t width;
-        std::vector<bool> alive;
+        std::vector<unsigned char> alive;  // 1 once the unit was positive (bytes: the update vectorises)
     };
+    std::size_t every_ = 1;
+    std::size_t batches_seen_ = 0;
     std::vector<layer> layers_;
     std::vector<std::vector<dead_units>> epochs_;
     std::size_t batches_ = 0;

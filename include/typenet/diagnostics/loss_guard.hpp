@@ -6,6 +6,7 @@
 //
 //   loss_guard guard;                                  // factor 3
 //   guard.check(model.compute_gradients(x, rows, t));  // each step
+//   tn::fit(model, sgd, train, options, guard);        // or as a callback of fit: every step's loss
 
 #include <cmath>
 #include <cstddef>
@@ -36,6 +37,12 @@ public:
             throw error("loss guard: the loss " + number(loss) + " at step " + std::to_string(steps_) + " is above " +
                         number(factor_) + " x the initial loss " + number(initial_) + " (" + number(factor_ * initial_) +
                         "); training stopped (a learning rate too high is the usual cause)");
+    }
+
+    // As a callback of fit: checks the loss of the step just taken.
+    template <class Context>
+    void on_batch_end(Context& c) {
+        check(c.batch_loss);
     }
 
     double initial_loss() const noexcept { return initial_; }

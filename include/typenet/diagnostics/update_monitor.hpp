@@ -9,18 +9,60 @@
 //   watch.before(model);  optimizer.step(model);  watch.after(model);
 //   watch.last_step()[0].ratio;        // dense_1.weight's ||update|| / ||weight|| in that step
 //   watch.end_epoch();                 // means over the epoch's steps, kept in epochs()
+//
+// Or as a callback of fit, which drives it: it snapshots the weights when fit begins and after
+// every step, so each step's update is the difference (the gradient buffer still holds the
+// step's gradient, after penalty and clipping). A snapshot and a comparison read the parameters
+// three times; sampling every k-th step keeps the cost small:
+//
+//   update_monitor watch{{.every = 10}};
+//   tn::fit(model, sgd, train, options, watch);   // watch.epochs(): one entry per epoch
 
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
 #include <typenet/core/error.hpp>
 #include <typenet/core/model.hpp>
 #include <typenet/core/tensor.hpp>
+#include <typenet/kernels/simd.hpp>
 
 namespace typenet {
+
+namespace detail {
+
+struct norms {
+    double weight, update, gradient;
+};
+
+// ||old||, ||now - old|| and ||grad|| in double, a vector of lanes at a time: a step's figures
+// cost about three reads of the parameters.
+template <class T>
+norms step_norms(std::span<const double> old, std::span<const T> now, std::span<const T> grad) noexcept {
+    using V = simd::vec<double>;
+    constexpr std::size_t L = simd::lanes<V>;
+    V w2 = simd::broadcast<V>(0.0), u2 = w2, g2 = w2;
+    const std::size_t n = now.size(), whole = n / L * L;
+    alignas(64) double now_d[L], grad_d[L];
+    for (std::size_t i = 0; i < whole; i += L) {
+        for (std::size_t j = 0; j < L; ++j) now_d[j] = double(now[i + j]), grad_d[j] = double(grad[i + j]);
+        const V o = simd::load<V>(old.data() + i), d = simd::load<V>(now_d) - o, g = simd::load<V>(grad_d);
+        w2 = simd::fmadd(o, o, w2);
+        u2 = simd::fmadd(d, d, u2);
+        g2 = simd::fmadd(g, g, g2);
+    }
+    double w = simd::reduce_add(w2), u = simd::reduce_add(u2), gg = simd::reduce_add(g2);
+    for (std::size_t i = whole; i < n; ++i) {
+        const double o = old[i], d = double(now[i]) - o, g = double(grad[i]);
+        w += o * o, u += d * d, gg += g * g;
+    }
+    return {std::sqrt(w), std::sqrt(u), std::sqrt(gg)};
+}
+
+} // namespace detail
 
 struct tensor_update {
     std::string name;              // e.g. "dense_1.weight"
@@ -32,16 +74,26 @@ struct tensor_update {
     double ratio = std::numeric_limits<double>::quiet_NaN();
 };
 
+struct update_monitor_options {
+    std::size_t every = 1;  // as a callback of fit: measure steps 0, k, 2k... of the monitor's life
+};
+
 class update_monitor {
 public:
+    update_monitor() = default;
+    explicit update_monitor(update_monitor_options o) : every_(o.every) {
+        if (o.every == 0) throw error("update_monitor: expected every of at least 1 (step), found 0");
+    }
+
     // Call after compute_gradients and before the optimiser's step.
     template <class Net, class T>
     void before(const Model<Net, T>& model) {
-        before_.clear();
+        std::size_t k = 0;
         for (const tensor_info& t : Net::tensors)
             if (t.trained()) {
                 const auto v = model.values(t);
-                before_.emplace_back(v.begin(), v.end());
+                if (before_.size() <= k) before_.emplace_back();
+                before_[k++].assign(v.begin(), v.end());  // reuses the last snapshot's storage
             }
         pending_ = true;
     }
@@ -58,14 +110,8 @@ public:
             const auto now = model.values(t);
             const auto grad = model.gradient(t);
             const std::vector<double>& old = before_[k++];
-            double w2 = 0, u2 = 0, g2 = 0;
-            for (std::size_t i = 0; i < now.size(); ++i) {
-                w2 += old[i] * old[i];
-                const double d = double(now[i]) - old[i];
-                u2 += d * d;
-                g2 += double(grad[i]) * double(grad[i]);
-            }
-            tensor_update u{t.full_name(), t.role(), std::sqrt(w2), std::sqrt(u2), std::sqrt(g2)};
+            const detail::norms n = detail::step_norms(std::span<const double>(old), std::span<const T>(now), std::span<const T>(grad));
+            tensor_update u{t.full_name(), t.role(), n.weight, n.update, n.gradient};
             if (u.weight_norm > 0) u.ratio = u.update_norm / u.weight_norm;
             last_.push_back(u);
         }
@@ -75,9 +121,32 @@ public:
 
     const std::vector<tensor_update>& last_step() const noexcept { return last_; }
 
+    // As a callback of fit. A step is measured when a snapshot was taken before it.
+    template <class Context>
+    void on_fit_begin(Context& c) {
+        if (steps_seen_ % every_ == 0) before(c.model);
+    }
+    template <class Context>
+    void on_batch_end(Context& c) {
+        if (pending_) after(c.model);
+        if (++steps_seen_ % every_ == 0) before(c.model);
+    }
+    template <class Context>
+    void on_epoch_end(Context&) {
+        end_epoch();
+    }
+    // Steps seen as a callback; with every = k, steps 0, k, 2k... were measured.
+    std::size_t steps_seen() const noexcept { return steps_seen_; }
+
     // Closes the epoch: keeps the mean of each figure over its steps (ratios over the steps
     // where they are defined) and starts afresh.
     void end_epoch() {
+        if (steps_ == 0) {  // no step measured: the tensors with figures unknown
+            std::vector<tensor_update> none = last_;
+            for (auto& u : none) u.weight_norm = u.update_norm = u.gradient_norm = u.ratio = std::numeric_limits<double>::quiet_NaN();
+            epochs_.push_back(std::move(none));
+            return;
+        }
         std::vector<tensor_update> mean = sum_;
         for (std::size_t i = 0; i < mean.size(); ++i) {
             const double n = double(steps_);
@@ -114,6 +183,8 @@ private:
         ++steps_;
     }
 
+    std::size_t every_ = 1;
+    std::size_t steps_seen_ = 0;
     std::vector<std::vector<double>> before_;
     bool pending_ = false;
     std::vector<tensor_update> last_;

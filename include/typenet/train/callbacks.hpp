@@ -1,13 +1,15 @@
 #pragma once
 // Callbacks: user code that takes part in fit. A callback is any object with one or more of
 //   on_fit_begin(ctx), on_batch_end(ctx), on_epoch_end(ctx), on_fit_end(ctx)
-// where ctx is a fit_context<Model>&: the model, the history so far, where training stands, and
-// stop(). fit takes callbacks by reference after its options, so their state (early stopping's
-// best weights, the plateau's scale) lives on in the caller's objects across calls of fit.
+// where ctx is a fit_context<Model>&: the model, the history so far, where training stands,
+// stop(), and during on_batch_end the batch just trained. fit takes callbacks by reference after
+// its options, so their state (early stopping's best weights, the plateau's scale) lives on in
+// the caller's objects across calls of fit.
 // A lambda becomes a callback with on_epoch_end(f) or on_batch_end(f).
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <type_traits>
 #include <utility>
 
@@ -24,6 +26,10 @@ struct fit_context {
     double batch_loss = 0;            // the last batch's data loss
     double learning_rate = 0;         // in force at the last step
     double rate_scale = 1;            // a factor on the schedule's rate, set by a callback (ReduceOnPlateau)
+    // The batch just trained, valid during on_batch_end: its samples as the model took them
+    // (rows x input_width values, in fit's buffer), and each row's index in the training data.
+    std::span<const typename Model::value_type> batch_features{};
+    std::span<const std::size_t> batch_samples{};
     bool stop_requested = false;
 
     // Ends training after this batch or epoch (an epoch stopped early is recorded as far as it went).

@@ -6,8 +6,11 @@
 // clips, steps the optimiser at the rate in force (the optimiser's lr times the schedule's
 // factor times a callback's scale), then applies the max-norm constraint. After each epoch it
 // evaluates the validation data if given, records the epoch, prints a line of progress and
-// runs the callbacks. The optimiser is taken by reference: its state stays in the caller's
-// object, and the next call of fit continues from it.
+// runs the callbacks. A loss or a gradient that is not finite stops fit with an error that names
+// the cause (diagnostics/nonfinite.hpp): a parameter, or the first layer whose output is not
+// finite and the sample's index in the training data, or the tensor whose gradient overflows
+// and the sample that gives it. The optimiser is taken by reference: its state stays in the
+// caller's object, and the next call of fit continues from it.
 
 #include <chrono>
 #include <cmath>
@@ -28,6 +31,7 @@
 #include <typenet/core/loss.hpp>
 #include <typenet/core/rng.hpp>
 #include <typenet/data/dataset.hpp>
+#include <typenet/diagnostics/nonfinite.hpp>
 #include <typenet/optim/gradient_clipping.hpp>
 #include <typenet/optim/max_norm.hpp>
 #include <typenet/optim/weight_penalty.hpp>
@@ -114,6 +118,7 @@ history run_fit(Model& model, Optimizer& optimizer, const data::Dataset<T>& trai
     fit_context<Model> ctx{model, h};
     std::optional<progress_bar> bar;
     if (options.progress) bar.emplace(*options.progress);
+    std::size_t steps_taken = 0;  // in this call: until the first, a parameter that is not finite came with the model
     detail::fit_begin(ctx, callbacks...);
 
     for (std::size_t epoch = 1; epoch <= options.epochs && !ctx.stop_requested; ++epoch) {
@@ -133,11 +138,20 @@ history run_fit(Model& model, Optimizer& optimizer, const data::Dataset<T>& trai
             const double rate = detail::checked_rate(optimizer.lr * factor * ctx.rate_scale, epoch, b);
             const std::size_t rows =
                 batch.gather(std::span<const std::size_t>(order).subspan(first, std::min(options.batch, n - first)));
-            const double loss = model.compute_gradients(batch.features(rows), batch.target_spans(rows));
+            const std::span<const T> x = batch.features(rows);
+            const double loss = model.compute_gradients(x, batch.target_spans(rows));
+            const auto sample_of = [&order, first](std::size_t r) { return order[first + r]; };
+            const nonfinite_origin origin = steps_taken == 0 ? nonfinite_origin::before_fit : nonfinite_origin::previous_step;
             if (!std::isfinite(loss))
-                throw error("fit: expected a finite loss, found " + std::to_string(loss) + " at epoch " +
-                            std::to_string(epoch) + ", batch " + std::to_string(b) +
-                            " (the data is finite: a learning rate too high is the usual cause)");
+                throw error("fit: the loss is " + value_text(loss) + " at epoch " + std::to_string(epoch) + ", batch " +
+                            std::to_string(b) + ": " +
+                            diagnose_loss<mode::training>(model, x, sample_of, "the training data", origin));
+            // One read of the gradients: a loss can be finite while a backward pass overflows.
+            if (!all_finite(std::span<const T>(model.gradients())))
+                throw error("fit: the loss is finite but a gradient is not at epoch " + std::to_string(epoch) +
+                            ", batch " + std::to_string(b) + ": " +
+                            diagnose_gradient(model, x, batch.target_spans(rows), sample_of, "the training data", origin));
+            ++steps_taken;
             if (penalised) penalty_sum += add_penalty_gradient(model, options.penalty, n);
             clip_gradients(model, options.clip);
             optimizer.step(model, rate);
@@ -150,6 +164,8 @@ history run_fit(Model& model, Optimizer& optimizer, const data::Dataset<T>& trai
             ctx.batch = b;
             ctx.batch_loss = loss;
             ctx.learning_rate = rate;
+            ctx.batch_features = x;
+            ctx.batch_samples = std::span<const std::size_t>(order).subspan(first, rows);
             if (bar)
                 bar->batch_done(seen, loss_sum / static_cast<double>(seen),
                                 measured ? static_cast<double>(correct) / static_cast<double>(seen)
@@ -166,11 +182,9 @@ history run_fit(Model& model, Optimizer& optimizer, const data::Dataset<T>& trai
         r.learning_rate = ctx.learning_rate;
         if (measured) r.train_accuracy = static_cast<double>(correct) / static_cast<double>(seen);
         if (options.validation) {
-            const evaluation v = evaluate(model, *options.validation);
-            if (!std::isfinite(v.loss))
-                throw error("fit: expected a finite validation loss, found " + std::to_string(v.loss) + " after epoch " +
-                            std::to_string(epoch) + " (the data is finite: the parameters are not; a learning rate "
-                            "too high is the usual cause)");
+            const evaluation v = evaluate_named(model, *options.validation, 256, "fit", "validation loss",
+                                                " after epoch " + std::to_string(epoch), "the validation data",
+                                                nonfinite_origin::training);
             r.validation_loss = v.loss;
             r.validation_accuracy = v.accuracy;
         }
