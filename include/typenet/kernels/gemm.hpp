@@ -28,6 +28,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 #include <utility>
 
@@ -416,8 +417,14 @@ inline constexpr std::size_t gemm_stream_bytes = 8 * 1024;
 
 // R rows of C (R < gemm_stream_rows), every column, with B read in order, a few of its rows at
 // a time: narrow B keeps its accumulators in registers for all of K; wide B keeps them in L1 and
-// reads whole rows of B, which the hardware prefetchers follow. Either way each output is the
-// chain bias, k = 0, 1, ... of the packed kernel.
+// reads whole rows of B, prefetching the next ones. Either way each output is the chain bias,
+// k = 0, 1, ... of the packed kernel, except that a k whose inputs A(m0 .. m0+R-1, k) are all
+// exactly 0 is skipped: its row of B is not read. That is what makes batch-1 inference cheap
+// (half of a Fashion-MNIST image's pixels are 0, and about half of a ReLU layer's outputs). A
+// skipped term is fma(0, b, s), which is s itself for every finite b unless s is -0 and 0 * b
+// is +0 (then +0): the results are those of the full chain except that a sum of zero may be +0
+// where the chain gives -0, and that an infinite or NaN weight meeting an input 0 does not make
+// the output NaN (0 * inf is NaN).
 template <class T, std::size_t Cols, bool TransposedA, std::size_t R, class Store>
 void gemm_stream(std::size_t m0, std::size_t v_begin, std::size_t v_end, std::size_t K, const T* A, std::size_t lda,
                  const T* B, const T* bias, Store& store) {
@@ -426,6 +433,11 @@ void gemm_stream(std::size_t m0, std::size_t v_begin, std::size_t v_end, std::si
     constexpr std::size_t L = plan::lanes;
     const auto a_at = [&](std::size_t r, std::size_t k) -> T {
         return TransposedA ? A[k * lda + m0 + r] : A[(m0 + r) * lda + k];
+    };
+    const auto all_zero = [&](std::size_t k) {
+        bool zero = true;
+        for (std::size_t r = 0; r < R; ++r) zero = zero && a_at(r, k) == T(0);
+        return zero;
     };
     if constexpr (plan::vectors * R <= gemm_accumulators) {
         // All columns at once (the range is always all of them here).
@@ -437,14 +449,16 @@ void gemm_stream(std::size_t m0, std::size_t v_begin, std::size_t v_end, std::si
             TYPENET_UNROLL
             for (std::size_t r = 0; r < R; ++r) acc[r][c] = init;
         }
-        const T* row = B;
-        for (std::size_t k = 0; k < K; ++k, row += Cols)
+        for (std::size_t k = 0; k < K; ++k) {
+            if (all_zero(k)) continue;
+            const T* row = B + k * Cols;
             TYPENET_UNROLL
             for (std::size_t r = 0; r < R; ++r) {
                 const V a = simd::broadcast<V>(a_at(r, k));
                 TYPENET_UNROLL
                 for (std::size_t c = 0; c < C; ++c) acc[r][c] = simd::fmadd(a, simd::load<V>(row + plan::column(c)), acc[r][c]);
             }
+        }
         TYPENET_UNROLL
         for (std::size_t r = 0; r < R; ++r)
             TYPENET_UNROLL
@@ -452,41 +466,71 @@ void gemm_stream(std::size_t m0, std::size_t v_begin, std::size_t v_end, std::si
     } else {
         // Column chunks of whole vectors; the last chunk ends with the plan's overlapped vector.
         constexpr std::size_t chunk_vectors = std::max<std::size_t>(1, gemm_stream_bytes / (R * sizeof(T) * L));
-        constexpr std::size_t U = 4;  // rows of B per pass over the accumulators
+        constexpr std::size_t U = 4;        // rows of B per pass over the accumulators
+        constexpr std::size_t window = 64;  // nonzero k's listed at a time
         alignas(64) T acc[R][chunk_vectors * L];
+        std::uint32_t ks[window + U];
         for (std::size_t v0 = v_begin; v0 < v_end; v0 += chunk_vectors) {
             const std::size_t nv = std::min(chunk_vectors, v_end - v0);
             for (std::size_t v = 0; v < nv; ++v) {
                 const V init = bias ? simd::load<V>(bias + plan::column(v0 + v)) : simd::broadcast<V>(T(0));
                 for (std::size_t r = 0; r < R; ++r) simd::store(&acc[r][v * L], init);
             }
-            const std::size_t K_whole = K / U * U;
-            for (std::size_t k = 0; k < K_whole; k += U) {
-                V a[R][U];
-                for (std::size_t r = 0; r < R; ++r)
-                    for (std::size_t u = 0; u < U; ++u) a[r][u] = simd::broadcast<V>(a_at(r, k + u));
-                const T* row = B + k * Cols;
+            // One pass of N rows of B (the k's at ks[i ..]) over the chunk's accumulators,
+            // prefetching the N rows after them (next[0 .. N), valid when `ahead`).
+            const auto pass = [&]<std::size_t N>(const std::uint32_t* at, bool ahead) {
+                V a[R][N];
+                const T* rows[N];
+                const T* next[N];
+                TYPENET_UNROLL
+                for (std::size_t u = 0; u < N; ++u) {
+                    rows[u] = B + std::size_t{at[u]} * Cols;
+                    next[u] = B + std::size_t{at[ahead ? N + u : u]} * Cols;
+                    TYPENET_UNROLL
+                    for (std::size_t r = 0; r < R; ++r) a[r][u] = simd::broadcast<V>(a_at(r, at[u]));
+                }
                 for (std::size_t v = 0; v < nv; ++v) {
                     const std::size_t j = plan::column(v0 + v);
-                    V b[U];
+                    V b[N];
                     TYPENET_UNROLL
-                    for (std::size_t u = 0; u < U; ++u) b[u] = simd::load<V>(row + u * Cols + j);
+                    for (std::size_t u = 0; u < N; ++u) {
+                        b[u] = simd::load<V>(rows[u] + j);
+#if defined(__GNUC__)
+                        if (ahead && (j * sizeof(T)) % 64 < L * sizeof(T)) __builtin_prefetch(next[u] + j);
+#endif
+                    }
                     TYPENET_UNROLL
                     for (std::size_t r = 0; r < R; ++r) {
                         V s = simd::load<V>(&acc[r][v * L]);
                         TYPENET_UNROLL
-                        for (std::size_t u = 0; u < U; ++u) s = simd::fmadd(a[r][u], b[u], s);
+                        for (std::size_t u = 0; u < N; ++u) s = simd::fmadd(a[r][u], b[u], s);
                         simd::store(&acc[r][v * L], s);
                     }
                 }
-            }
-            for (std::size_t k = K_whole; k < K; ++k)
-                for (std::size_t v = 0; v < nv; ++v) {
-                    const V b = simd::load<V>(B + k * Cols + plan::column(v0 + v));
-                    for (std::size_t r = 0; r < R; ++r)
-                        simd::store(&acc[r][v * L], simd::fmadd(simd::broadcast<V>(a_at(r, k)), b,
-                                                                simd::load<V>(&acc[r][v * L])));
+            };
+            // The k's with a nonzero input, a window at a time, in order; the last U of a
+            // window are carried into the next, so that a pass always knows the rows after it.
+            std::size_t listed = 0, k = 0;
+            for (;;) {
+                while (listed < window + U && k < K) {
+                    if (!all_zero(k)) ks[listed++] = static_cast<std::uint32_t>(k);
+                    ++k;
                 }
+                const bool last = k == K;
+                std::size_t i = 0;
+                for (; i + 2 * U <= listed; i += U) pass.template operator()<U>(ks + i, true);
+                if (!last) {
+                    std::copy(ks + i, ks + listed, ks);
+                    listed -= i;
+                    continue;
+                }
+                if (i + U <= listed) {
+                    pass.template operator()<U>(ks + i, false);
+                    i += U;
+                }
+                for (; i < listed; ++i) pass.template operator()<1>(ks + i, false);
+                break;
+            }
             for (std::size_t r = 0; r < R; ++r)
                 for (std::size_t v = 0; v < nv; ++v)
                     store(m0 + r, plan::column(v0 + v), simd::load<V>(&acc[r][v * L]));
