@@ -54,6 +54,23 @@ void forward(benchmark::State& state, std::size_t M, std::size_t K) {
     state.counters["FLOPS"] = benchmark::Counter(2.0 * double(M * K * N), benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// One row of pixel-like input (half of it 0, as in Fashion-MNIST) times W: the first layer of
+// batch-1 inference, where the rows of W facing a 0 are skipped.
+template <std::size_t N>
+void forward_sparse(benchmark::State& state, std::size_t K) {
+    auto x = values(K, 1);
+    for (float& v : x) v = v < 0 ? 0.0f : v;
+    const auto w = values(K * N, 2), b = values(N, 3);
+    std::vector<float> out(N);
+    float* o = out.data();
+    for (auto _ : state) {
+        kernels::gemm<float, N>(1, K, x.data(), K, w.data(), b.data(), [=]<class V>(std::size_t r, std::size_t j, const V& z) {
+            simd::store(o + r * N + j, simd::select_positive(z, z, V(0)));
+        });
+        benchmark::ClobberMemory();
+    }
+}
+
 // x^T d (a dense layer's weight gradient): x is rows x In, d rows x Out.
 template <std::size_t Out>
 void weight_gradient(benchmark::State& state, std::size_t rows, std::size_t In) {
@@ -196,6 +213,8 @@ void register_kernel_benchmarks() {
     add("step_fused", "wide64", [](benchmark::State& s) { step<wide_net, true>(s); });
     add("step_unfused", "small64", [](benchmark::State& s) { step<small_net, false>(s); });
     add("step_fused", "small64", [](benchmark::State& s) { step<small_net, true>(s); });
+    add("forward_sparse", "1x784x100", [](benchmark::State& s) { forward_sparse<100>(s, 784); });
+    add("forward_sparse", "1x784x1024", [](benchmark::State& s) { forward_sparse<1024>(s, 784); });
     add("predict", "small1", [](benchmark::State& s) { predict_one<small_net>(s); });
     add("predict", "wide1", [](benchmark::State& s) { predict_one<wide_net>(s); });
 }
