@@ -12,7 +12,8 @@
 //
 // Every output is the same chain of fused multiply-adds, bias first then k = 0, 1, ..., K-1,
 // whatever the blocking, the row or strip it falls in and the thread that computes it: results
-// do not depend on how the work is split.
+// do not depend on how the work is split. (With fewer than 4 rows, a k whose inputs are all 0
+// is skipped: see gemm_stream.)
 //
 // Blocking (see docs/performance.md): the columns are cut into strips of 1 to 4 vectors. K is
 // cut into slabs of at most 512 KiB of B; a slab is packed, reading whole rows of B in order,
@@ -22,7 +23,8 @@
 // A the micro-kernel then runs along all strips, holding R x C accumulators in registers (R = 8
 // rows for strips of 3 vectors, 6 for 4, ...), so C is written row by row; between slabs the
 // sums wait in a partial buffer. Slabs and partial sums live in the thread's scratch memory.
-// Fewer than 4 rows stream B once instead (matrix-vector products are bound by reading B).
+// Fewer than 4 rows stream B once instead (matrix-vector products are bound by reading B),
+// reading only the rows of B whose inputs are not all 0.
 // Large products are split over typenet's threads by ranges of strips, or by rows when strips
 // are few or k is (then C is the large operand, and each thread writes whole rows of it).
 
