@@ -325,3 +325,19 @@ TEMPLATE_TEST_CASE("gemm on one row with zeros gives the same bits on 1, 2 and 3
         REQUIRE(same_bits(one, other));
     }
 }
+
+TEMPLATE_TEST_CASE("gemm on fewer than 4 rows never skips a NaN input", "[kernels][gemm][sparse]", float, double) {
+    using T = TestType;
+    for (const std::size_t at : {0, 5, 20, 299}) {
+        CAPTURE(at);
+        std::vector<T> x(300, T(0));
+        x[at] = std::numeric_limits<T>::quiet_NaN();
+        const auto w = typenet::test::uniform_values<T>(300 * 100, 48);
+        std::vector<T> C;
+        REQUIRE(run_gemm<T, 100, false>(1, 300, x, 300, w, nullptr, C));
+        for (const T c : C) REQUIRE(std::isnan(c));
+        const auto w_wide = typenet::test::uniform_values<T>(300 * 1000, 49);
+        REQUIRE(run_gemm<T, 1000, false>(1, 300, x, 300, w_wide, nullptr, C));
+        for (const T c : C) REQUIRE(std::isnan(c));
+    }
+}

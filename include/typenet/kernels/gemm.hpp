@@ -452,6 +452,20 @@ void gemm_stream(std::size_t m0, std::size_t v_begin, std::size_t v_end, std::si
     // Appends to ks[listed ..] the k's from `k` on whose inputs are not all 0, until `cap` are
     // listed or K is reached.
     const auto list = [&](std::size_t& k, std::size_t listed, std::size_t cap) {
+#if XSIMD_WITH_AVX512F
+        // One row of A in place: 16 inputs per compare, their nonzero k's compressed into ks.
+        if constexpr (R == 1 && !TransposedA && std::is_same_v<T, float>) {
+            const T* a = A + m0 * lda;
+            const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            for (; listed + 16 <= cap && k + 16 <= K; k += 16) {
+                // Not equal, or unordered: a NaN input is kept.
+                const __mmask16 nz = _mm512_cmp_ps_mask(_mm512_loadu_ps(a + k), _mm512_setzero_ps(), _CMP_NEQ_UQ);
+                _mm512_mask_compressstoreu_epi32(ks + listed, nz,
+                                                 _mm512_add_epi32(lane, _mm512_set1_epi32(static_cast<int>(k))));
+                listed += static_cast<std::size_t>(__builtin_popcount(nz));
+            }
+        }
+#endif
         for (; listed < cap && k < K; ++k) {
             ks[listed] = static_cast<std::uint32_t>(k);
             listed += nonzero(k);
