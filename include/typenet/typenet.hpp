@@ -60,6 +60,7 @@
 #include <typenet/train/monitor.hpp>
 #include <typenet/train/reduce_on_plateau.hpp>
 #include <typenet/train/schedule.hpp>
+#include <typenet/train/train_step.hpp>
 #include <typenet/train/progress_bar.hpp>
 #include <typenet/report/png.hpp>
 #include <typenet/report/report.hpp>

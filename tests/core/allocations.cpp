@@ -1,5 +1,5 @@
-// After the first step at a batch size, a training step (compute_gradients + SGD) allocates
-// nothing, at that batch size or any smaller one. This program's global operator new counts.
+// After the first step at a batch size, a training step (compute_gradients + SGD, or train_step)
+// allocates nothing, at that batch size or any smaller one. This program's global operator new counts.
 
 #include <catch2/catch.hpp>
 
@@ -21,6 +21,7 @@
 #include <typenet/layers/input.hpp>
 #include <typenet/layers/losses.hpp>
 #include <typenet/optim/sgd.hpp>
+#include <typenet/train/train_step.hpp>
 
 // Replacing every form of operator new and delete is allowed in a program; malloc and free
 // underneath keep AddressSanitizer's heap checks working in sanitizer builds.
@@ -95,13 +96,16 @@ struct data {
     }
 };
 
-// Allocations made by `steps` training steps of `rows` rows.
+// Allocations made by `steps` training steps of `rows` rows: compute_gradients then SGD::step,
+// and as many train_step (the fused SGD step).
 template <class Model>
 std::size_t allocations_in_steps(Model& model, const SGD& sgd, const auto& d, std::size_t rows, int steps) {
+    SGD fused = sgd;
     const std::size_t start = allocations.load();
     for (int i = 0; i < steps; ++i) {
         model.compute_gradients(d.rows_x(rows), d.rows_targets(rows));
         sgd.step(model);
+        train_step(model, fused, d.rows_x(rows), d.rows_targets(rows));
     }
     return allocations.load() - start;
 }

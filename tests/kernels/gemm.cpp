@@ -234,3 +234,110 @@ TEMPLATE_TEST_CASE("column_sums matches the reference bias gradient", "[kernels]
             (check_column_sums<TestType, C>(rows), ...);
         }(column_counts{});
 }
+
+// Fewer than 4 rows: a k whose inputs are all exactly 0 is skipped (its row of B is not read).
+// The reference here is the fused chain without those terms, written independently of the
+// kernel: bit for bit (with FMA). Against the full chain the values are equal for finite
+// weights (a skipped term adds 0); an infinite weight facing a 0 input leaves the output finite
+// where the full chain gives NaN, as documented at the kernel.
+namespace {
+
+template <class T, std::size_t Cols, bool TransposedA>
+void check_zero_skipping(std::size_t M, std::size_t K, unsigned zero_percent, bool infinite_weights) {
+    CAPTURE(Cols, TransposedA, M, K, zero_percent, infinite_weights);
+    const std::size_t lda = TransposedA ? M : K;
+    auto A = typenet::test::uniform_values<T>(M * K, 41 + M + K);
+    const auto pick = typenet::test::uniform_values<double>(M * K, 42 + K, 0, 100);
+    // Zeros of both signs; with several rows, whole columns of A zero as well as single zeros.
+    const auto column_zero = typenet::test::uniform_values<double>(K, 43 + K, 0, 100);
+    for (std::size_t i = 0; i < A.size(); ++i) {
+        const std::size_t k = TransposedA ? i / lda : i % lda;
+        if (pick[i] < zero_percent || column_zero[k] < zero_percent) A[i] = (i % 3 == 0) ? -T(0) : T(0);
+    }
+    auto B = typenet::test::uniform_values<T>(K * Cols, 44 + Cols);
+    const auto a = [&](std::size_t m, std::size_t k) { return TransposedA ? A[k * lda + m] : A[m * lda + k]; };
+    std::vector<bool> skipped(K);
+    for (std::size_t k = 0; k < K; ++k) {
+        bool zero = true;
+        for (std::size_t m = 0; m < M; ++m) zero = zero && a(m, k) == T(0);
+        skipped[k] = zero;
+    }
+    if (infinite_weights)
+        for (std::size_t k = 0; k < K; ++k)
+            if (skipped[k]) B[k * Cols + k % Cols] = std::numeric_limits<T>::infinity();
+    const auto bias = typenet::test::uniform_values<T>(Cols, 45 + Cols);
+    std::vector<T> C;
+    REQUIRE(run_gemm<T, Cols, TransposedA>(M, K, A, lda, B, bias.data(), C));
+
+    std::vector<T> want(M * Cols), full(M * Cols);
+    for (std::size_t m = 0; m < M; ++m)
+        for (std::size_t j = 0; j < Cols; ++j) {
+            T s = bias[j], f = bias[j];
+            for (std::size_t k = 0; k < K; ++k) {
+                if (!skipped[k]) s = std::fma(a(m, k), B[k * Cols + j], s);
+                f = std::fma(a(m, k), B[k * Cols + j], f);
+            }
+            want[m * Cols + j] = s;
+            full[m * Cols + j] = f;
+        }
+    if constexpr (exact) REQUIRE(same_bits(C, want));
+    for (std::size_t i = 0; i < C.size(); ++i) {
+        CAPTURE(i, C[i], full[i]);
+        REQUIRE(std::isfinite(C[i]));
+        if (!infinite_weights) REQUIRE(std::abs(double(C[i]) - double(full[i])) <= 1e-12 * (1 + std::abs(double(full[i]))));
+        if (exact && !infinite_weights) REQUIRE(C[i] == full[i]);
+    }
+}
+
+template <class T, bool TransposedA, std::size_t... C>
+void check_zero_skipping_columns(std::size_t M, std::size_t K, std::integer_sequence<std::size_t, C...>) {
+    for (const unsigned percent : {0u, 50u, 90u, 100u})
+        for (const bool infinite : {false, true}) (check_zero_skipping<T, C, TransposedA>(M, K, percent, infinite), ...);
+}
+
+} // namespace
+
+TEMPLATE_TEST_CASE("gemm on fewer than 4 rows skips the k whose inputs are all 0", "[kernels][gemm][sparse]", float,
+                   double) {
+    for (const std::size_t M : {1, 2, 3})
+        for (const std::size_t K : {1, 3, 7, 8, 9, 70, 300}) {
+            check_zero_skipping_columns<TestType, false>(M, K, column_counts{});
+            check_zero_skipping_columns<TestType, true>(M, K, std::integer_sequence<std::size_t, 7, 100, 1024>{});
+        }
+}
+
+TEMPLATE_TEST_CASE("gemm on one row with zeros gives the same bits on 1, 2 and 3 threads", "[kernels][gemm][sparse][threads]",
+                   float, double) {
+    using T = TestType;
+    auto x = typenet::test::uniform_values<T>(1024, 46);
+    for (std::size_t i = 0; i < x.size(); ++i)
+        if (i % 3 != 1) x[i] = T(0);
+    const auto w = typenet::test::uniform_values<T>(1024 * 1000, 47);
+    std::vector<T> one, other;
+    {
+        const typenet::test::with_threads threads(1);
+        REQUIRE(run_gemm<T, 1000, false>(1, 1024, x, 1024, w, nullptr, one));
+    }
+    for (const std::size_t n : {2, 3}) {
+        CAPTURE(n);
+        const typenet::test::with_threads threads(n);
+        REQUIRE(run_gemm<T, 1000, false>(1, 1024, x, 1024, w, nullptr, other));
+        REQUIRE(same_bits(one, other));
+    }
+}
+
+TEMPLATE_TEST_CASE("gemm on fewer than 4 rows never skips a NaN input", "[kernels][gemm][sparse]", float, double) {
+    using T = TestType;
+    for (const std::size_t at : {0, 5, 20, 299}) {
+        CAPTURE(at);
+        std::vector<T> x(300, T(0));
+        x[at] = std::numeric_limits<T>::quiet_NaN();
+        const auto w = typenet::test::uniform_values<T>(300 * 100, 48);
+        std::vector<T> C;
+        REQUIRE(run_gemm<T, 100, false>(1, 300, x, 300, w, nullptr, C));
+        for (const T c : C) REQUIRE(std::isnan(c));
+        const auto w_wide = typenet::test::uniform_values<T>(300 * 1000, 49);
+        REQUIRE(run_gemm<T, 1000, false>(1, 300, x, 300, w_wide, nullptr, C));
+        for (const T c : C) REQUIRE(std::isnan(c));
+    }
+}

@@ -1,5 +1,5 @@
-// typenet through its public API: Model<Net>, compute_gradients on a gathered batch, SGD::step,
-// predict on one sample.
+// typenet through its public API: Model<Net>, train_step (the library's SGD training step, what
+// fit runs for plain SGD) on a gathered batch, predict on one sample.
 
 #include <cstring>
 #include <vector>
@@ -26,9 +26,8 @@ public:
             std::memcpy(x_.data() + r * race::image_width, train_.row(rows[r]), race::image_width * sizeof(float));
             y_[r] = train_.y[rows[r]];
         }
-        model_.compute_gradients(std::span<const float>(x_).first(rows.size() * race::image_width),
-                                 {.labels = std::span<const std::uint32_t>(y_).first(rows.size())});
-        sgd_.step(model_);
+        typenet::train_step(model_, sgd_, std::span<const float>(x_).first(rows.size() * race::image_width),
+                            {.labels = std::span<const std::uint32_t>(y_).first(rows.size())});
     }
 
     std::uint32_t classify(std::size_t i) {

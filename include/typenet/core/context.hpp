@@ -19,6 +19,9 @@ struct run_context {
     std::uint64_t seed = 0;     // the model's seed
     std::uint64_t step = 0;     // the training step (keys dropout masks)
     bool update_state = false;  // a training forward pass that advances running statistics
+    // A backward pass of train_step with plain SGD at this rate (0: none). A kernel layer that
+    // can apply w -= rate * dw while dw is in registers does so and writes no gradient for w.
+    T sgd_rate = T(0);
 };
 
 // What an element-wise layer with parameters, state or randomness sees for one vector: the
@@ -36,6 +39,12 @@ struct pointwise_context {
 };
 
 namespace detail {
+
+// The rate of a plain SGD step applied during the backward pass (Model::compute_gradients).
+template <class T>
+struct fused_sgd {
+    T rate;
+};
 
 // A layer placed in a network: its position and where its tensors live.
 template <class L, std::size_t Position, std::size_t ParamOffset, std::size_t ParamCount, std::size_t StateOffset,

@@ -313,6 +313,18 @@ public:
         run_backward(x.data(), rows);
         return l;
     }
+    // compute_gradients for a plain SGD step at `sgd_rate`, which layers that can apply it while
+    // the gradient is in registers do (train/train_step.hpp): those gradients are not written.
+    // typenet::train_step is the entry point; it updates the rest.
+    double compute_gradients(std::span<const T> x, batch_targets<T> t, detail::fused_sgd<T> sgd) {
+        const std::size_t rows = rows_of(x);
+        const targets<T> checked = check_targets(t, rows);
+        ++steps_;
+        run_forward<mode::training>(x.data(), rows, true);
+        const double l = evaluate_loss<mode::training>(x.data(), rows, checked, true);
+        run_backward(x.data(), rows, sgd.rate);
+        return l;
+    }
 
     // Every layer's output for the rows of x, as a monitor or a person reads them: element-wise
     // layers that run fused inside a kernel are computed again one at a time from the stored
@@ -576,8 +588,9 @@ private:
         return sum / static_cast<double>(rows);
     }
 
-    void run_backward(const T* x, std::size_t rows) noexcept {
-        const run_context<T> c = context(false);
+    void run_backward(const T* x, std::size_t rows, T sgd_rate = T(0)) noexcept {
+        run_context<T> c = context(false);
+        c.sgd_rate = sgd_rate;
         constexpr std::size_t n = stage_count<mode::training>;
         [&]<std::size_t... S>(std::index_sequence<S...>) {
             (backward_stage<n - 1 - S>(c, x, rows), ...);  // stages in reverse order

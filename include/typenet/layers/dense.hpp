@@ -18,6 +18,7 @@
 #include <typenet/kernels/elementwise.hpp>
 #include <typenet/kernels/gemm.hpp>
 #include <typenet/kernels/gemm_bt.hpp>
+#include <typenet/kernels/update.hpp>
 
 namespace typenet {
 
@@ -79,16 +80,21 @@ struct Dense {
 
         // d holds the gradient of `out` and is overwritten with that of `pre`; the parameter
         // gradients go to the gradient buffer; dx (if not null) receives the gradient of x.
+        //
+        // With c.sgd_rate (train_step with plain SGD), W is updated in the weight-gradient
+        // product's store, w -= rate * dw while dw is in registers, and dW is not written: W and
+        // its gradient are the largest operands of a wide step, and the separate update would
+        // read both again and write W. The input gradient is computed first, from the old W, so
+        // every result has the bits of compute_gradients followed by SGD::step. The bias (and
+        // every other parameter) is updated from its written gradient by train_step.
+        static constexpr std::size_t fused_sgd_count = weight_count;
+
         static void backward(const run_context<T>& c, const T* x, std::size_t rows, const T* pre, T* d, T* dx, T*,
                              T* scratch) noexcept {
             if constexpr (!Epilogue::empty) detail::chain_backward<T, Epilogue, Out>(c, pre, d, d, rows);
             const T* w = Self::params(c);
             T* g = Self::grads(c);
             kernels::column_sums<T, Out>(d, rows, g + weight_count);
-            kernels::gemm<T, Out, true>(In, rows, x, In, d, nullptr,
-                                        [=]<class V>(std::size_t k, std::size_t j, const V& v) {
-                                            simd::store(g + k * Out + j, v);
-                                        });
             if (dx) {
                 const auto store_dx = [=]<class V>(std::size_t r, std::size_t k, const V& v) {
                     simd::store(dx + r * In + k, v);
@@ -99,6 +105,17 @@ struct Dense {
                 } else {
                     kernels::gemm_bt<T, In, Out>(rows, d, Out, w, store_dx);
                 }
+            }
+            if (c.sgd_rate != T(0)) {
+                // The parameters are the model's own (run_context hands them out as const for
+                // the passes that only read them).
+                T* wm = const_cast<T*>(w);
+                kernels::gemm<T, Out, true>(In, rows, x, In, d, nullptr, kernels::sgd_store<T, Out>(wm, c.sgd_rate));
+            } else {
+                kernels::gemm<T, Out, true>(In, rows, x, In, d, nullptr,
+                                            [=]<class V>(std::size_t k, std::size_t j, const V& v) {
+                                                simd::store(g + k * Out + j, v);
+                                            });
             }
         }
     };
