@@ -250,7 +250,7 @@ inline void add_part(html_page& page, const update_monitor& monitor) {
         page.note("No epoch was recorded.");
         return;
     }
-    chart ratio{.title = "update / weight norm (the band: 1e-3, within half a decade)", .x_label = "epoch",
+    chart ratio{.title = "update / weight norm (band: 1e-3 ± half a decade)", .x_label = "epoch",
                 .y_label = "ratio", .log_y = true, .band_low = std::pow(10.0, -3.5), .band_high = std::pow(10.0, -2.5),
                 .band_mark = 1e-3};
     chart grad{.title = "gradient norm", .x_label = "epoch", .y_label = "norm", .log_y = true};
