@@ -21,6 +21,7 @@
 #include <typenet/typenet.hpp>
 
 #include "../data/idx_files.hpp"
+#include "../support/file_bytes.hpp"
 #include "../support/test_values.hpp"
 
 namespace {
@@ -59,13 +60,8 @@ using round_trip_cases =
                round_trip_case<EndingIn<tn::Huber<>>, float>, round_trip_case<EndingIn<tn::Huber<>>, double>,
                round_trip_case<EndingIn<tn::MulticlassHinge>, float>, round_trip_case<EndingIn<tn::MulticlassHinge>, double>>;
 
-std::vector<unsigned char> file_bytes(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-void write_bytes(const std::filesystem::path& p, const std::vector<unsigned char>& b) {
-    std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
-}
+using typenet::test::file_bytes;
+using typenet::test::write_bytes;
 
 template <class M>
 std::vector<typename M::value_type> all_values(const M& m) {

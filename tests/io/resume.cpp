@@ -22,6 +22,7 @@
 #include <typenet/typenet.hpp>
 
 #include "../data/idx_files.hpp"
+#include "../support/file_bytes.hpp"
 #include "../support/test_values.hpp"
 
 namespace {
@@ -52,13 +53,8 @@ tn::fit_options<float> options(std::size_t epochs, const tn::data::Dataset<float
             .penalty = tn::L2{.lambda = 1e-3}};
 }
 
-std::vector<unsigned char> file_bytes(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-void write_bytes(const std::filesystem::path& p, const std::vector<unsigned char>& b) {
-    std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
-}
+using typenet::test::file_bytes;
+using typenet::test::write_bytes;
 
 template <class M>
 std::vector<float> parameters_and_state(const M& m) {
