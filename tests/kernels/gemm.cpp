@@ -183,6 +183,7 @@ TEMPLATE_TEST_CASE("gemm gives bitwise the same results on 1, 2 and 3 threads", 
     using T = TestType;
     check_threads<T, 1024, false>(64, 300);  // split by strips of columns
     check_threads<T, 1000, false>(65, 300);
+    check_threads<T, 1024, false>(260, 300);  // two groups of rows: each packs every slab again
     check_threads<T, 100, false>(200, 300);  // too few strips: split by rows
     check_threads<T, 1000, false>(1, 1024);  // one row: streamed, split by columns
     check_threads<T, 1000, false>(3, 1024);

@@ -1,5 +1,5 @@
-// typenet through its public API: Model<Net>, train_step (the library's SGD training step, what
-// fit runs for plain SGD) on a gathered batch, predict on one sample.
+// typenet through its public API: Model<Net>, train_step (the library's SGD training step, the
+// gradient and the update in one pass) on a gathered batch, predict on one sample.
 
 #include <cstring>
 #include <vector>

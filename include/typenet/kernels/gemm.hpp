@@ -16,13 +16,17 @@
 // is skipped: see gemm_stream.)
 //
 // Blocking (see docs/performance.md): the columns are cut into strips of 1 to 4 vectors. K is
-// cut into slabs of at most 512 KiB of B; a slab is packed, reading whole rows of B in order,
-// strip after strip into contiguous panels (kc x strip), so that the micro-kernel reads B as
-// one stream from L2 whatever Cols is (rows of B a power of two apart would otherwise fall into
-// the same few cache sets, and a strip's rows into as many pages). For each block of R rows of
-// A the micro-kernel then runs along all strips, holding R x C accumulators in registers (R = 8
-// rows for strips of 3 vectors, 6 for 4, ...), so C is written row by row; between slabs the
-// sums wait in a partial buffer. Slabs and partial sums live in the thread's scratch memory.
+// cut into slabs; a slab's strips are packed into contiguous panels (kc x strip), so that the
+// micro-kernel reads B as one stream from L1 whatever Cols is (rows of B a power of two apart
+// would otherwise fall into the same few cache sets, and a strip's rows into as many pages).
+// The first block of rows to use a panel packs it as it goes (its micro-kernel reads B where it
+// lies and writes the panel), and the micro-kernels of one slab fetch the next slab's rows of B
+// into L2 a line per k: B larger than L2 then streams from L3 while the FMAs run, instead of in
+// a packing pass of its own that waits for it (27% of a 64 x 1024 x 1024 product).
+// For each block of R rows of A the micro-kernel runs along all strips, holding R x C
+// accumulators in registers (R = 8 rows for strips of 3 vectors, 6 for 4, ...), so C is written
+// row by row; between slabs the sums wait in a partial buffer. Slabs and partial sums live in
+// the thread's scratch memory.
 // Fewer than 4 rows stream B once instead (matrix-vector products are bound by reading B),
 // reading only the rows of B whose inputs are not all 0.
 // Large products are split over typenet's threads by ranges of strips, or by rows when strips
@@ -35,6 +39,7 @@
 #include <utility>
 
 #include <typenet/core/threads.hpp>
+#include <typenet/kernels/prefetch.hpp>
 #include <typenet/kernels/simd.hpp>
 
 // Full unrolling of the register-blocked loops: at -O2 GCC otherwise keeps the accumulators in
@@ -130,34 +135,14 @@ inline V in_register(V v) noexcept {
     return v;
 }
 
-// Rows k0 .. k0+kc of B, strips [s0, s1), packed panel after panel: strip s occupies kc rows of
-// its width, contiguous, from offset kc * (values of the strips before it).
-template <class T, std::size_t Cols>
-inline void gemm_pack_slab(const T* B, std::size_t k0, std::size_t kc, std::size_t s0, std::size_t s1,
-                           T* slab) noexcept {
-    using strips = gemm_strips<T, Cols>;
-    using plan = gemm_plan<T, Cols>;
-    using V = typename plan::V;
-    constexpr std::size_t L = plan::lanes;
-    const T* row = B + k0 * Cols;
-    for (std::size_t k = 0; k < kc; ++k, row += Cols) {
-        T* panel = slab;
-        for (std::size_t s = s0; s < s1; ++s) {
-            const std::size_t v0 = strips::first_vector(s), w = strips::width(s);
-            T* dst = panel + k * w * L;
-            for (std::size_t c = 0; c < w; ++c) simd::store(dst + c * L, simd::load<V>(row + plan::column(v0 + c)));
-            panel += kc * w * L;
-        }
-    }
-}
-
 // R rows from m0 times the C vectors of a packed panel, over the panel's kc values of k from
 // k0. The accumulators start from `partial` (rows `stride` apart) when `resume`, else from the
-// bias (or zero); they end in `partial` when `keep`, else in the store.
-template <class T, std::size_t Cols, bool TransposedA, std::size_t R, std::size_t C, class Store>
-inline void gemm_micro(std::size_t m0, std::size_t k0, std::size_t kc, const T* A, std::size_t lda, const T* panel,
-                       const std::size_t (&col)[C], const T* bias, T* partial, std::size_t stride, bool resume,
-                       bool keep, Store& store) {
+// bias (or zero); they end in `partial` when `keep`, else in the store. When Pack, B is read
+// where it lies (row k0 + k at `source` + k * Cols) and written to the panel on the way.
+template <class T, std::size_t Cols, bool TransposedA, std::size_t R, std::size_t C, bool Pack, class Store>
+inline void gemm_micro(std::size_t m0, std::size_t k0, std::size_t kc, const T* A, std::size_t lda, T* panel,
+                       const T* source, const std::size_t (&col)[C], const T* bias, T* partial, std::size_t stride,
+                       bool resume, bool keep, Store& store, l2_prefetch& prefetch) {
     using plan = gemm_plan<T, Cols>;
     using V = typename plan::V;
     constexpr std::size_t L = plan::lanes;
@@ -193,11 +178,24 @@ inline void gemm_micro(std::size_t m0, std::size_t k0, std::size_t kc, const T* 
             }
         }
     };
-    const T* b_row = panel;
+    std::size_t fetches = prefetch.take();
+    T* b_row = panel;
     for (std::size_t k = 0; k < kc; ++k, b_row += C * L) {
+        if (fetches) {
+            prefetch.fetch();
+            --fetches;
+        }
         V b[C];
-        TYPENET_UNROLL
-        for (std::size_t c = 0; c < C; ++c) b[c] = in_register(simd::load<V>(b_row + c * L));
+        if constexpr (Pack) {
+            TYPENET_UNROLL
+            for (std::size_t c = 0; c < C; ++c) {
+                b[c] = in_register(simd::load<V>(source + k * Cols + col[c]));
+                simd::store(b_row + c * L, b[c]);
+            }
+        } else {
+            TYPENET_UNROLL
+            for (std::size_t c = 0; c < C; ++c) b[c] = in_register(simd::load<V>(b_row + c * L));
+        }
         TYPENET_UNROLL
         for (std::size_t r = 0; r < R; ++r) {
             const V av = simd::broadcast<V>(a_at(r, k));
@@ -205,6 +203,7 @@ inline void gemm_micro(std::size_t m0, std::size_t k0, std::size_t kc, const T* 
             for (std::size_t c = 0; c < C; ++c) acc[r][c] = simd::fmadd(av, b[c], acc[r][c]);
         }
     }
+    prefetch.give_back(fetches);
     if (keep) {
         TYPENET_UNROLL
         for (std::size_t r = 0; r < R; ++r)
@@ -218,27 +217,32 @@ inline void gemm_micro(std::size_t m0, std::size_t k0, std::size_t kc, const T* 
     }
 }
 
-// Rows [m, m + Rows) along one strip of a packed slab.
+// Rows [m, m + Rows) along one strip of a slab; `source` (rows k0 .. of B) when this call packs
+// the strip's panel, else null.
 template <class T, std::size_t Cols, bool TransposedA, std::size_t C, std::size_t Rows, class Store>
 inline void gemm_strip_rows(std::size_t m, std::size_t v0, std::size_t k0, std::size_t kc, const T* A,
-                            std::size_t lda, const T* panel, const T* bias, T* partial, std::size_t stride,
-                            bool resume, bool keep, Store& store) {
+                            std::size_t lda, T* panel, const T* source, const T* bias, T* partial,
+                            std::size_t stride, bool resume, bool keep, Store& store, l2_prefetch& prefetch) {
     using plan = gemm_plan<T, Cols>;
     std::size_t col[C];
     for (std::size_t c = 0; c < C; ++c) col[c] = plan::column(v0 + c);
-    gemm_micro<T, Cols, TransposedA, Rows, C>(m, k0, kc, A, lda, panel, col, bias, partial, stride, resume, keep,
-                                              store);
+    if (source)
+        gemm_micro<T, Cols, TransposedA, Rows, C, true>(m, k0, kc, A, lda, panel, source, col, bias, partial, stride,
+                                                        resume, keep, store, prefetch);
+    else
+        gemm_micro<T, Cols, TransposedA, Rows, C, false>(m, k0, kc, A, lda, panel, source, col, bias, partial,
+                                                         stride, resume, keep, store, prefetch);
 }
 
-// Rows [m, m + Rows) along strips [s0, s1) of a packed slab; R is the micro-kernel height of a
-// full block and Rows <= R.
+// Rows [m, m + Rows) along strips [s0, s1) of a slab, packing their panels when `source` (rows
+// k0 .. of B) is given; R is the micro-kernel height of a full block and Rows <= R.
 template <class T, std::size_t Cols, bool TransposedA, std::size_t Rows, class Store>
 inline void gemm_row_block(std::size_t m, std::size_t s0, std::size_t s1, std::size_t k0, std::size_t kc,
-                           const T* A, std::size_t lda, const T* slab, const T* bias, T* partial,
-                           std::size_t stride, bool resume, bool keep, Store& store) {
+                           const T* A, std::size_t lda, T* slab, const T* source, const T* bias, T* partial,
+                           std::size_t stride, bool resume, bool keep, Store& store, l2_prefetch& prefetch) {
     using strips = gemm_strips<T, Cols>;
     constexpr std::size_t L = gemm_plan<T, Cols>::lanes;
-    const T* panel = slab;
+    T* panel = slab;
     for (std::size_t s = s0; s < s1; ++s) {
         const std::size_t v0 = strips::first_vector(s);
         T* part = partial + (v0 - strips::first_vector(s0)) * L;
@@ -248,12 +252,14 @@ inline void gemm_row_block(std::size_t m, std::size_t s0, std::size_t s1, std::s
             constexpr std::size_t R = std::min(Rows, gemm_rows_for(C));
             constexpr std::size_t pieces = Rows / R, rest = Rows % R;
             for (std::size_t i = 0; i < pieces; ++i)
-                gemm_strip_rows<T, Cols, TransposedA, C, R>(m + i * R, v0, k0, kc, A, lda, panel, bias,
-                                                            part + i * R * stride, stride, resume, keep, store);
+                gemm_strip_rows<T, Cols, TransposedA, C, R>(m + i * R, v0, k0, kc, A, lda, panel,
+                                                            i == 0 ? source : nullptr, bias, part + i * R * stride,
+                                                            stride, resume, keep, store, prefetch);
             if constexpr (rest > 0)
-                gemm_strip_rows<T, Cols, TransposedA, C, rest>(m + pieces * R, v0, k0, kc, A, lda, panel, bias,
+                gemm_strip_rows<T, Cols, TransposedA, C, rest>(m + pieces * R, v0, k0, kc, A, lda, panel,
+                                                               pieces == 0 ? source : nullptr, bias,
                                                                part + pieces * R * stride, stride, resume, keep,
-                                                               store);
+                                                               store, prefetch);
             panel += kc * C * L;
         };
         if (s < strips::count_main) run.template operator()<strips::main>();
@@ -269,8 +275,8 @@ inline void gemm_row_block(std::size_t m, std::size_t s0, std::size_t s1, std::s
 // passes over it. When all of K fits in one panel (a product with few k, such as the weight
 // gradient x^T d), every strip is packed once and each block of rows goes along all strips,
 // writing C row by row. Otherwise B is taken in column blocks of about gemm_block_row_bytes
-// per row (read in order) and K in slabs of one panel, strip by strip, the sums waiting in a
-// partial buffer from one slab to the next.
+// per row and K in slabs of one panel, strip by strip, the sums waiting in a partial buffer
+// from one slab to the next.
 inline constexpr std::size_t gemm_panel_bytes = 32 * 1024;
 inline constexpr std::size_t gemm_block_row_bytes = 1024;
 // Bytes of partial sums that one group of rows keeps in L2.
@@ -328,16 +334,31 @@ void gemm_blocked(std::size_t m0, std::size_t m1, std::size_t s0, std::size_t s1
             const std::size_t b1 = std::min(s1, b0 + blocking.block_strips);
             for (std::size_t p = 0; p < blocking.slabs; ++p) {
                 const std::size_t k0 = p * kc_even, kc = std::min(kc_even, K - k0);
-                // One slab holding all of B is packed once for every group.
-                if (blocking.slabs > 1 || blocking.block_strips < s1 - s0 || g0 == m0)
-                    gemm_pack_slab<T, Cols>(B, k0, kc, b0, b1, slab);
+                // One slab holding all of B is packed once for every group, by the group's first
+                // block of rows.
+                const bool repack = blocking.slabs > 1 || blocking.block_strips < s1 - s0;
+                const T* source = repack || g0 == m0 ? B + k0 * Cols : nullptr;
                 const bool resume = p > 0, keep = p + 1 < blocking.slabs;
+                l2_prefetch prefetch;
+                if (repack) {
+                    // The next slab: the next rows of this column block, or the first of the next.
+                    const bool last = p + 1 == blocking.slabs;
+                    const std::size_t n0 = last ? b1 : b0, nk0 = last ? 0 : k0 + kc;
+                    if (n0 < s1) {
+                        const std::size_t n1 = std::min(s1, n0 + blocking.block_strips);
+                        const std::size_t c0 = gemm_plan<T, Cols>::column(strips::first_vector(n0));
+                        const std::size_t c1 = std::min(Cols, strips::first_vector(n1) * L);
+                        prefetch = l2_prefetch(B + nk0 * Cols + c0, std::min(kc_even, K - nk0), (c1 - c0) * sizeof(T),
+                                               Cols * sizeof(T), (b1 - b0) * ((g1 - g0 + R - 1) / R));
+                    }
+                }
                 const auto rows_along = [&](std::size_t t0, std::size_t t1) {
                     const std::size_t offset = (strips::first_vector(t0) - strips::first_vector(b0)) * L;
                     const auto block = [&]<std::size_t Rows>(std::size_t m) {
                         gemm_row_block<T, Cols, TransposedA, Rows>(m, t0, t1, k0, kc, A, lda, slab + kc * offset,
-                                                                   bias, partial + (m - g0) * width + offset, width,
-                                                                   resume, keep, store);
+                                                                   m == g0 ? source : nullptr, bias,
+                                                                   partial + (m - g0) * width + offset, width,
+                                                                   resume, keep, store, prefetch);
                     };
                     std::size_t m = g0;
                     for (; m + R <= g1; m += R) block.template operator()<R>(m);
