@@ -13,8 +13,8 @@ if(TYPENET_SANITIZE)
     target_compile_options(typenet_project_options INTERFACE -Wno-maybe-uninitialized)
     # GCC's variable tracking (locations of variables for the debugger) is superlinear in the
     # size of a function, and instrumented, fully unrolled kernels are large: without it a
-    # test file compiled in 299 s instead of 498 (tests/kernels/update.cpp, loaded machine). Reports still
-    # carry file and line.
+    # test file compiled in 299 s instead of 498 (tests/kernels/update.cpp, on a loaded
+    # machine). Reports still carry file and line.
     target_compile_options(typenet_project_options INTERFACE -fno-var-tracking)
   endif()
 endif()
