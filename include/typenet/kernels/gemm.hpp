@@ -178,7 +178,7 @@ inline void gemm_micro(std::size_t m0, std::size_t k0, std::size_t kc, const T* 
             }
         }
     };
-    std::size_t fetches = prefetch.take();
+    std::size_t fetches = prefetch.take(kc);
     T* b_row = panel;
     for (std::size_t k = 0; k < kc; ++k, b_row += C * L) {
         if (fetches) {
@@ -203,7 +203,6 @@ inline void gemm_micro(std::size_t m0, std::size_t k0, std::size_t kc, const T* 
             for (std::size_t c = 0; c < C; ++c) acc[r][c] = simd::fmadd(av, b[c], acc[r][c]);
         }
     }
-    prefetch.give_back(fetches);
     if (keep) {
         TYPENET_UNROLL
         for (std::size_t r = 0; r < R; ++r)

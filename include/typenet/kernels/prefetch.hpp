@@ -27,13 +27,12 @@ struct l2_prefetch {
           left(rows * (row_bytes / cache_line)),
           per_call((left + std::max<std::size_t>(calls, 1) - 1) / std::max<std::size_t>(calls, 1)) {}
 
-    // The lines one call fetches; what it does not fetch it hands back.
-    std::size_t take() noexcept {
-        const std::size_t n = std::min(left, per_call);
+    // The lines a call of `steps` steps fetches: its share, at most one per step.
+    std::size_t take(std::size_t steps) noexcept {
+        const std::size_t n = std::min({left, per_call, steps});
         left -= n;
         return n;
     }
-    void give_back(std::size_t n) noexcept { left += n; }
 
     void fetch() noexcept {
 #if defined(__GNUC__)
