@@ -25,12 +25,12 @@ struct pure_chain {
     template <class V>
     static V forward(const V& x) noexcept {
         const run_context<double> c{};
-        return chain::forward(c, typename chain::template keys<double>{c}, 0, 0, x);
+        return chain::forward(chain::bind(c).data(), 0, 0, x);
     }
     template <class V>
     static V backward(const V& x, const V& dy) noexcept {
         const run_context<double> c{};
-        return chain::backward(c, typename chain::template keys<double>{c}, 0, 0, x, dy);
+        return chain::backward(chain::bind(c).data(), 0, 0, x, dy);
     }
 };
 

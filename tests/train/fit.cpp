@@ -129,7 +129,7 @@ TEST_CASE("an MLP reaches 80% test accuracy on Fashion-MNIST in two epochs", "[t
     CHECK(test.accuracy > 0.80);
 }
 
-TEST_CASE("the network typenet is named for reaches 0.86 test accuracy on Fashion-MNIST", "[train][fashion-mnist]") {
+TEST_CASE("the network typenet is named for reaches 0.86 test accuracy on Fashion-MNIST", "[train][fashion-mnist][long]") {
     struct Mlp : tn::Network<tn::Input<784>, tn::Dense<784, 100, tn::He>, tn::BatchNorm, tn::ReLU, tn::Dropout<0.5>,
                              tn::Dense<100, 10, tn::Xavier>, tn::SoftmaxCrossEntropy> {};
     auto [train, val] = tn::data::split(tn::data::fashion_mnist::train(), 0.9, tn::seed{1});

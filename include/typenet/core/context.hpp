@@ -53,10 +53,11 @@ struct layer_slot {
     using layer = L;
     static constexpr std::size_t position = Position;
     static constexpr std::size_t parameter_count = ParamCount;
+    static constexpr std::size_t width = Width;
 
     template <class T>
     static const T* params(const run_context<T>& c) noexcept {
-        return c.params + ParamOffset;
+        return c.params ? c.params + ParamOffset : nullptr;
     }
     template <class T>
     static T* grads(const run_context<T>& c) noexcept {
@@ -64,15 +65,11 @@ struct layer_slot {
     }
     template <class T>
     static T* state(const run_context<T>& c) noexcept {
-        return c.state + StateOffset;
+        return c.state ? c.state + StateOffset : nullptr;
     }
     template <class T>
     static std::uint64_t key(const run_context<T>& c) noexcept {
         return random_key(c.seed, c.step, Position);
-    }
-    template <mode M, class T>
-    static pointwise_context<T, M> at(const run_context<T>& c, std::uint64_t key, std::size_t row, std::size_t col) noexcept {
-        return {params(c), grads(c), state(c), key, row, col, Width};
     }
 };
 

@@ -8,6 +8,7 @@
 #include <cstddef>
 
 #include <typenet/core/context.hpp>
+#include <typenet/core/elementwise_chain.hpp>
 #include <typenet/kernels/elementwise.hpp>
 #include <typenet/kernels/simd.hpp>
 
@@ -15,35 +16,37 @@ namespace typenet::detail {
 
 template <class T, class Chain, std::size_t Width>
 void chain_forward(const run_context<T>& c, const T* in, T* out, std::size_t rows) noexcept {
-    const typename Chain::template keys<T> k{c};
+    const auto bound = Chain::bind(c);
+    const layer_binding<T>* layers = bound.data();
     if constexpr (Chain::template positional<T>) {
         for (std::size_t r = 0; r < rows; ++r) {
             const T* a = in + r * Width;
             T* b = out + r * Width;
             kernels::for_each_vector<T>(Width, [&]<class V>(std::size_t j) {
-                simd::store(b + j, Chain::forward(c, k, r, j, simd::load<V>(a + j)));
+                simd::store(b + j, Chain::forward(layers, r, j, simd::load<V>(a + j)));
             });
         }
     } else {
-        kernels::map(in, out, rows * Width, [&]<class V>(const V& v) { return Chain::forward(c, k, 0, 0, v); });
+        kernels::map(in, out, rows * Width, [&]<class V>(const V& v) { return Chain::forward(layers, 0, 0, v); });
     }
 }
 
 // dx may be dy. Accumulates the chain's parameter gradients (after zeroing them).
 template <class T, class Chain, std::size_t Width>
 void chain_backward(const run_context<T>& c, const T* x, const T* dy, T* dx, std::size_t rows) noexcept {
-    Chain::zero_gradients(c);
-    const typename Chain::template keys<T> k{c};
+    const auto bound = Chain::bind(c);
+    const layer_binding<T>* layers = bound.data();
+    Chain::zero_gradients(layers);
     if constexpr (Chain::template positional<T>) {
         for (std::size_t r = 0; r < rows; ++r) {
             const std::size_t o = r * Width;
             kernels::for_each_vector<T>(Width, [&]<class V>(std::size_t j) {
-                simd::store(dx + o + j, Chain::backward(c, k, r, j, simd::load<V>(x + o + j), simd::load<V>(dy + o + j)));
+                simd::store(dx + o + j, Chain::backward(layers, r, j, simd::load<V>(x + o + j), simd::load<V>(dy + o + j)));
             });
         }
     } else {
         kernels::map_gradient(x, dy, dx, rows * Width,
-                              [&]<class V>(const V& v, const V& g) { return Chain::backward(c, k, 0, 0, v, g); });
+                              [&]<class V>(const V& v, const V& g) { return Chain::backward(layers, 0, 0, v, g); });
     }
 }
 

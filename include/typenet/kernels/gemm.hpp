@@ -632,6 +632,18 @@ void gemm_few_rows(std::size_t M, std::size_t K, const T* A, std::size_t lda, co
 
 } // namespace detail
 
+// The plain store: C itself, row-major, Cols wide. Callers pass a named store type rather than a
+// lambda, whose type would be new in every function that writes one, and with it the whole
+// product's code.
+template <class T, std::size_t Cols>
+struct matrix_store {
+    T* c;
+    template <class V>
+    void operator()(std::size_t row, std::size_t col, const V& v) const noexcept {
+        simd::store(c + row * Cols + col, v);
+    }
+};
+
 template <class T, std::size_t Cols, bool TransposedA = false, class Store>
 void gemm(std::size_t M, std::size_t K, const T* A, std::size_t lda, const T* B, const T* bias, Store&& store) {
     if (M < detail::gemm_stream_rows) detail::gemm_few_rows<T, Cols, TransposedA>(M, K, A, lda, B, bias, store);

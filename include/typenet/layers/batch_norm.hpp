@@ -113,7 +113,7 @@ struct BatchNormalization {
             });
             const T* gamma = Self::params(c);
             const T* beta = gamma + W;
-            const typename Epilogue::template keys<T> k{c};
+            const auto bound = Epilogue::bind(c);
             for (std::size_t r = 0; r < rows; ++r)
                 for_columns([&]<class V>(std::size_t j) {
                     const std::size_t o = r * W + j;
@@ -121,7 +121,7 @@ struct BatchNormalization {
                                     simd::load<V>(gamma + j) +
                                 simd::load<V>(beta + j);
                     if constexpr (stores_pre) simd::store(pre + o, z);
-                    simd::store(out + o, Epilogue::forward(c, k, r, j, z));
+                    simd::store(out + o, Epilogue::forward(bound.data(), r, j, z));
                 });
         }
 

@@ -7,9 +7,11 @@
 #include <cstddef>
 #include <span>
 #include <type_traits>
+#include <utility>
 
 #include <typenet/core/context.hpp>
 #include <typenet/core/diagnostics.hpp>
+#include <typenet/core/elementwise_chain.hpp>
 #include <typenet/core/fused_passes.hpp>
 #include <typenet/core/layer.hpp>
 #include <typenet/core/rng.hpp>
@@ -21,6 +23,26 @@
 #include <typenet/kernels/update.hpp>
 
 namespace typenet {
+
+namespace detail {
+
+// Dense's forward store: pre = z (kept for backward when the chain is not empty), out = Chain(z).
+// A type that depends on the width and the chain only, so that the Dense layers of a network
+// (and of every network in the program) with one width and chain share one product's code.
+template <class T, std::size_t Out, class Chain>
+struct dense_forward_store {
+    decltype(Chain::template bind<T>(std::declval<const run_context<T>&>())) bound;
+    T* pre;
+    T* out;
+
+    template <class V>
+    void operator()(std::size_t r, std::size_t j, const V& z) const noexcept {
+        if constexpr (!Chain::empty) simd::store(pre + r * Out + j, z);
+        simd::store(out + r * Out + j, Chain::forward(bound.data(), r, j, z));
+    }
+};
+
+} // namespace detail
 
 // The third argument of Dense<In, Out, Init> must be an initialiser (He, Xavier, ...), not an
 // activation: `Dense<784, 100, ReLU>` is written `Dense<784, 100>, ReLU`.
@@ -54,12 +76,14 @@ struct Dense {
         for (T& b : params.subspan(weight_count)) b = T(0);
     }
 
-    // The fused kernel of this layer and the element-wise layers after it (Epilogue).
+    // The fused kernel of this layer and the element-wise layers after it (Epilogue). The product
+    // runs the chain's position-free type (position_free_chain) bound to this stage's layers.
     template <class T, class Self, class Epilogue, shape InputShape, mode M>
     struct stage {
         static_assert(InputShape.size() == In);
         static constexpr std::size_t width = Out;
         static constexpr bool stores_pre = !Epilogue::empty;
+        using chain = position_free_chain<T, Epilogue>;
 
         // The input gradient d W^T reads W in place (kernels::gemm_bt) when W's rows hold at
         // least a vector; narrower W is transposed into scratch first, where the copy is
@@ -70,12 +94,8 @@ struct Dense {
         // pre = x W + b (kept for backward when the epilogue is not empty), out = Epilogue(pre).
         static void forward(const run_context<T>& c, const T* x, std::size_t rows, T* pre, T* out, T*, T*) noexcept {
             const T* w = Self::params(c);
-            const typename Epilogue::template keys<T> k{c};
             kernels::gemm<T, Out>(rows, In, x, In, w, w + weight_count,
-                                  [&]<class V>(std::size_t r, std::size_t j, const V& z) {
-                                      if constexpr (!Epilogue::empty) simd::store(pre + r * Out + j, z);
-                                      simd::store(out + r * Out + j, Epilogue::forward(c, k, r, j, z));
-                                  });
+                                  detail::dense_forward_store<T, Out, chain>{Epilogue::bind(c), pre, out});
         }
 
         // d holds the gradient of `out` and is overwritten with that of `pre`; the parameter
@@ -96,9 +116,7 @@ struct Dense {
             T* g = Self::grads(c);
             kernels::column_sums<T, Out>(d, rows, g + weight_count);
             if (dx) {
-                const auto store_dx = [=]<class V>(std::size_t r, std::size_t k, const V& v) {
-                    simd::store(dx + r * In + k, v);
-                };
+                kernels::matrix_store<T, In> store_dx{dx};
                 if constexpr (transposes_w) {
                     kernels::transpose(w, In, Out, scratch);
                     kernels::gemm<T, In>(rows, Out, d, Out, scratch, nullptr, store_dx);
@@ -112,10 +130,7 @@ struct Dense {
                 T* wm = const_cast<T*>(w);
                 kernels::gemm<T, Out, true>(In, rows, x, In, d, nullptr, kernels::sgd_store<T, Out>(wm, c.sgd_rate));
             } else {
-                kernels::gemm<T, Out, true>(In, rows, x, In, d, nullptr,
-                                            [=]<class V>(std::size_t k, std::size_t j, const V& v) {
-                                                simd::store(g + k * Out + j, v);
-                                            });
+                kernels::gemm<T, Out, true>(In, rows, x, In, d, nullptr, kernels::matrix_store<T, Out>{g});
             }
         }
     };

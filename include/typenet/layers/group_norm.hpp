@@ -66,7 +66,7 @@ struct group_normalization {
                             T*) noexcept {
             const T* gamma = Self::params(c);
             const T* beta = gamma + W;
-            const typename Epilogue::template keys<T> k{c};
+            const auto bound = Epilogue::bind(c);
             for (std::size_t r = 0; r < rows; ++r)
                 for (std::size_t g = 0; g < G; ++g) {
                     const std::size_t first = r * W + g * size;
@@ -81,7 +81,7 @@ struct group_normalization {
                         const V z = (simd::load<V>(a + i) - V(m)) * V(inv) * simd::load<V>(gamma + j) +
                                     simd::load<V>(beta + j);
                         if constexpr (stores_pre) simd::store(pre + first + i, z);
-                        simd::store(out + first + i, Epilogue::forward(c, k, r, j, z));
+                        simd::store(out + first + i, Epilogue::forward(bound.data(), r, j, z));
                     });
                 }
         }

@@ -41,13 +41,13 @@ struct Maxout {
         static constexpr bool stores_pre = !Epilogue::empty;
 
         static void forward(const run_context<T>& c, const T* x, std::size_t rows, T* pre, T* out, T*, T*) noexcept {
-            const typename Epilogue::template keys<T> k{c};
+            const auto bound = Epilogue::bind(c);
             for (std::size_t r = 0; r < rows; ++r)
                 for (std::size_t j = 0; j < width; ++j) {
                     const T* a = x + (r * width + j) * K;
                     const T m = *std::max_element(a, a + K);
                     if constexpr (stores_pre) pre[r * width + j] = m;
-                    out[r * width + j] = Epilogue::forward(c, k, r, j, m);
+                    out[r * width + j] = Epilogue::forward(bound.data(), r, j, m);
                 }
         }
         static void backward(const run_context<T>& c, const T* x, std::size_t rows, const T* pre, T* d, T* dx, T*,
