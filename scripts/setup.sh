@@ -10,6 +10,7 @@ packages=(
   dataset-fashion-mnist
   libbenchmark-dev libeigen3-dev
   clang-19 clangd-19
+  libclang-rt-19-dev llvm-19  # the sanitizer configuration: Clang's runtimes, and the symbolizer for its reports
   chromium
 )
 

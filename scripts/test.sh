@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets everything up, then builds and runs the whole test suite in three configurations:
-# GCC Release, Clang 19 Release, and GCC with AddressSanitizer + UndefinedBehaviorSanitizer.
+# GCC Release, Clang 19 Release, and Clang 19 with AddressSanitizer + UndefinedBehaviorSanitizer.
 # Ends with one line totalling the tests of all three.
 set -uo pipefail
 cd "$(dirname "$0")/.."
