@@ -17,8 +17,8 @@ source_for() {
 #include <typenet/typenet.hpp>
 using Net = typenet::Network<${layers}, typenet::SoftmaxCrossEntropy>;
 static_assert(Net::parameter_count == ${n} * (16 * 16 + 16));
-double step(typenet::Model<Net>& m, const float* x, const std::uint32_t* y) {
-    const double l = m.compute_gradients(x, 8, {y, nullptr});
+double step(typenet::Model<Net>& m, std::span<const float> x, std::span<const std::uint32_t> y) {
+    const double l = m.compute_gradients(x, {.labels = y});
     typenet::SGD{.lr = 0.1}.step(m);
     return l;
 }
@@ -32,7 +32,11 @@ for cxx in g++ clang++-19; do
   for n in "${depths[@]}"; do
     source_for "$n" >"$work/net_$n.cpp"
     start=$(date +%s.%N)
-    "$cxx" -std=c++20 -O2 -march=native -Iinclude -c "$work/net_$n.cpp" -o "$work/net_$n.o" 2>/dev/null
+    if ! "$cxx" -std=c++20 -O2 -march=native -Iinclude -c "$work/net_$n.cpp" -o "$work/net_$n.o" 2>"$work/errors.txt"; then
+      echo "compile_time: $cxx failed on depth $n:" >&2
+      head -n 5 "$work/errors.txt" >&2
+      exit 1
+    fi
     secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
     [ -z "$base" ] && base=$secs
     printf '%-10s %6d %10.2f %7.2fx\n' "$cxx" "$n" "$secs" "$(awk -v s="$secs" -v b="$base" 'BEGIN { print s / b }')"
