@@ -72,6 +72,8 @@ void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::f
 void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
 void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
+namespace allocations_test {
+
 namespace {
 
 using namespace typenet;
@@ -171,3 +173,5 @@ TEMPLATE_TEST_CASE("a training step of the headline network on 2 threads allocat
                         TestType>(10);
     set_threads(0);
 }
+
+} // namespace allocations_test

@@ -16,6 +16,8 @@
 #include <typenet/layers/input.hpp>
 #include <typenet/layers/losses.hpp>
 
+namespace loss_targets_test {
+
 namespace {
 
 using namespace typenet;
@@ -79,3 +81,5 @@ TEST_CASE("the regression losses need target values, of any size", "[core][model
                            Catch::Message("model: the loss needs target values, found none"));
     REQUIRE(std::isfinite(huber.loss(x, {.values = y})));
 }
+
+} // namespace loss_targets_test

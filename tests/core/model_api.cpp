@@ -13,6 +13,8 @@
 
 #include "../support/test_values.hpp"
 
+namespace model_api_test {
+
 namespace {
 namespace tn = typenet;
 using Net = tn::Network<tn::Input<4>, tn::Dense<4, 6>, tn::BatchNorm, tn::ReLU, tn::Dense<6, 3>, tn::SoftmaxCrossEntropy>;
@@ -72,3 +74,5 @@ TEST_CASE("the epoch count is kept by copies and reset by initialize", "[core][m
     model.initialize(tn::seed{2});
     REQUIRE(model.epoch_count() == 0);
 }
+
+} // namespace model_api_test

@@ -16,6 +16,8 @@
 #include <typenet/layers/losses.hpp>
 #include <typenet/optim/sgd.hpp>
 
+namespace model_copy_test {
+
 namespace {
 
 using namespace typenet;
@@ -83,3 +85,5 @@ TEST_CASE("copy assignment and moves carry the parameters", "[core][model][copy]
     d = std::move(c);
     REQUIRE(copy_of(d.predict(x)) == pa);
 }
+
+} // namespace model_copy_test

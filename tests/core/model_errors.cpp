@@ -15,6 +15,8 @@
 #include <typenet/layers/input.hpp>
 #include <typenet/layers/losses.hpp>
 
+namespace model_errors_test {
+
 namespace {
 
 using namespace typenet;
@@ -123,3 +125,5 @@ TEST_CASE("typenet::error is a std::runtime_error", "[core][errors]") {
     Model<Classifier> model;
     REQUIRE_THROWS_AS(model.predict(std::span<const float>()), std::runtime_error);
 }
+
+} // namespace model_errors_test

@@ -11,6 +11,8 @@
 
 #include <typenet/typenet.hpp>
 
+namespace tensors_test {
+
 namespace {
 
 using namespace typenet;
@@ -90,3 +92,5 @@ TEST_CASE("training and inference are different passes of the same model", "[cor
     const double step = model.compute_gradients(x, {.labels = labels});
     REQUIRE(step == model.loss(x, {.labels = labels}, training));
 }
+
+} // namespace tensors_test

@@ -28,6 +28,8 @@
 
 #include "../support/threads.hpp"
 
+namespace threads_test {
+
 namespace {
 
 using namespace typenet;
@@ -172,3 +174,5 @@ TEMPLATE_TEST_CASE("the headline network trains bitwise alike on 1, 2 and 3 thre
                    double) {
     check_bitwise_alike_on_threads<headline, TestType>();
 }
+
+} // namespace threads_test

@@ -11,6 +11,8 @@
 
 #include "idx_files.hpp"
 
+namespace fashion_mnist_test {
+
 using Catch::Matchers::Contains;
 namespace fashion_mnist = typenet::data::fashion_mnist;
 namespace t = typenet_test;
@@ -138,3 +140,5 @@ TEST_CASE("the installed Fashion-MNIST training set has 60000 samples", "[data][
     REQUIRE(d.labels.size() == 60000);
     REQUIRE(d.width == 784);
 }
+
+} // namespace fashion_mnist_test

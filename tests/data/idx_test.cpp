@@ -9,6 +9,8 @@
 
 #include "idx_files.hpp"
 
+namespace idx_test {
+
 using Catch::Matchers::Contains;
 using typenet::data::read_idx_images;
 using typenet::data::read_idx_labels;
@@ -214,3 +216,5 @@ TEST_CASE("no damaged or shortened IDX file makes the readers fail other than by
         }
     }
 }
+
+} // namespace idx_test

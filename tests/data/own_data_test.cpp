@@ -22,6 +22,8 @@
 
 #include "idx_files.hpp"
 
+namespace own_data_test {
+
 using namespace typenet::data;
 using Catch::Matchers::Contains;
 using typenet_test::temp_dir;
@@ -182,3 +184,5 @@ TEST_CASE("a named pipe and an empty path are errors, not a hang", "[data][idx]"
     REQUIRE_THROWS_WITH(read_idx_labels(""), "expected a file path, found an empty one");
     REQUIRE_THROWS_WITH(read_csv(""), "expected a file path, found an empty one");
 }
+
+} // namespace own_data_test

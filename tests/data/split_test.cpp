@@ -12,6 +12,8 @@
 #include <typenet/data/dataset.hpp>
 #include <typenet/data/split.hpp>
 
+namespace split_test {
+
 using Catch::Matchers::Contains;
 using typenet::seed;
 using typenet::data::Dataset;
@@ -146,3 +148,5 @@ TEST_CASE("take copies the first n samples", "[data][split]") {
     CHECK(take(d, 0).size() == 0);
     CHECK_THROWS_WITH(take(d, 11), "take: asked for 11 samples, the dataset has 10");
 }
+
+} // namespace split_test

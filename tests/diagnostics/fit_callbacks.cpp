@@ -23,6 +23,8 @@
 #include <typenet/optim/sgd.hpp>
 #include <typenet/train/fit.hpp>
 
+namespace fit_callbacks_test {
+
 namespace {
 
 using namespace typenet;
@@ -170,3 +172,5 @@ TEST_CASE("fit_context shows the batch just trained: its samples and their indic
     CHECK(rows == std::vector<std::size_t>{4, 4, 2});
     CHECK(seen == std::multiset<std::size_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
 }
+
+} // namespace fit_callbacks_test

@@ -23,6 +23,8 @@
 
 #include "../support/test_values.hpp"
 
+namespace gradient_check_test {
+
 namespace {
 
 using namespace typenet;
@@ -222,3 +224,5 @@ TEST_CASE("gradient_check on a sample of parameters", "[diagnostics][gradient_ch
     const auto all = gradient_check(model, b.x, b.t(), {.max_parameters = Net::parameter_count + 1});
     REQUIRE(all.checked == Net::parameter_count);
 }
+
+} // namespace gradient_check_test

@@ -22,6 +22,8 @@
 #include <typenet/layers/losses.hpp>
 #include <typenet/optim/sgd.hpp>
 
+namespace monitors_test {
+
 namespace {
 
 using namespace typenet;
@@ -191,3 +193,5 @@ TEST_CASE("the loss guard trips on an exploding run", "[diagnostics][monitors][g
     CHECK(message.find("loss guard: ") == 0);
     CHECK(message.find("training stopped") != std::string::npos);
 }
+
+} // namespace monitors_test

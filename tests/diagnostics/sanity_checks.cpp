@@ -23,6 +23,8 @@
 
 #include "../support/test_values.hpp"
 
+namespace sanity_checks_test {
+
 namespace {
 
 using namespace typenet;
@@ -177,3 +179,5 @@ TEST_CASE("initialisers have the standard deviations they state", "[diagnostics]
         for (const double b : c.params.subspan(c.weights)) REQUIRE(b == 0.0);
     }
 }
+
+} // namespace sanity_checks_test

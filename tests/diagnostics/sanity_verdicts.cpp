@@ -22,6 +22,8 @@
 #include <typenet/layers/input.hpp>
 #include <typenet/layers/losses.hpp>
 
+namespace sanity_verdicts_test {
+
 namespace {
 
 using namespace typenet;
@@ -214,3 +216,5 @@ TEST_CASE("gradient_check skips a ReLU input within h of its kink", "[diagnostic
     CHECK(skipping.tensors[0].kinks == 2);
     CHECK(skipping.tensors[1].kinks == 1);
 }
+
+} // namespace sanity_verdicts_test

@@ -17,6 +17,8 @@
 
 #include "statistics.hpp"
 
+namespace moments_test {
+
 namespace {
 
 using namespace typenet;
@@ -157,3 +159,5 @@ TEMPLATE_TEST_CASE("Zeros and Constant fill exactly", "[init]", float, double) {
     const auto five = draw<Constant<5>, T>(2, 2, 1);
     CHECK(std::all_of(five.begin(), five.end(), [](T v) { return v == T(5); }));
 }
+
+} // namespace moments_test

@@ -14,6 +14,8 @@
 
 #include "statistics.hpp"
 
+namespace orthogonal_test {
+
 namespace {
 
 using namespace typenet;
@@ -97,3 +99,5 @@ TEST_CASE("Orthogonal is Haar distributed: no sign bias on the diagonal, trace m
         CHECK(std::abs(trace_square_mean - 1) <= standard_errors * std::sqrt(2.0 / draws));
     }
 }
+
+} // namespace orthogonal_test

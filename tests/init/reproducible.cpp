@@ -23,17 +23,15 @@
 #include <typenet/layers/input.hpp>
 #include <typenet/layers/losses.hpp>
 
+#include "../support/test_values.hpp"
 #include "statistics.hpp"
+
+namespace reproducible_test {
 
 namespace {
 
 using namespace typenet;
 using namespace typenet::test;
-
-template <class T>
-bool bitwise_equal(const std::vector<T>& a, const std::vector<T>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
-}
 
 } // namespace
 
@@ -46,8 +44,8 @@ TEMPLATE_TEST_CASE("the same seed gives bitwise the same weights, another seed o
                    TYPENET_RANDOM_INITIALIZERS) {
     using I = TestType;
     for (const auto& [fan_in, fan_out] : {std::pair<std::size_t, std::size_t>{37, 23}, {23, 37}}) {
-        CHECK(bitwise_equal(draw<I, float>(fan_in, fan_out, 42), draw<I, float>(fan_in, fan_out, 42)));
-        CHECK(bitwise_equal(draw<I, double>(fan_in, fan_out, 42), draw<I, double>(fan_in, fan_out, 42)));
+        CHECK(same_bits(draw<I, float>(fan_in, fan_out, 42), draw<I, float>(fan_in, fan_out, 42)));
+        CHECK(same_bits(draw<I, double>(fan_in, fan_out, 42), draw<I, double>(fan_in, fan_out, 42)));
         CHECK_FALSE(draw<I, double>(fan_in, fan_out, 42) == draw<I, double>(fan_in, fan_out, 43));
     }
 }
@@ -105,3 +103,5 @@ TEMPLATE_TEST_CASE("a Dense layer with Orthogonal starts with orthonormal column
     Model<Net, T> again{seed{3}};
     CHECK(std::memcmp(model.parameters().data(), again.parameters().data(), model.parameters().size_bytes()) == 0);
 }
+
+} // namespace reproducible_test

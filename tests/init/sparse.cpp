@@ -13,6 +13,8 @@
 
 #include "statistics.hpp"
 
+namespace sparse_test {
+
 namespace {
 
 using namespace typenet;
@@ -71,3 +73,5 @@ TEST_CASE("Sparse<k> on fewer than k inputs is an error that names both", "[init
                          Catch::Message("typenet::Sparse<10> connects each unit to 10 distinct inputs, but the layer "
                                         "has 5"));
 }
+
+} // namespace sparse_test

@@ -24,6 +24,8 @@
 #include "../support/file_bytes.hpp"
 #include "../support/test_values.hpp"
 
+namespace checkpoint_test {
+
 namespace {
 
 namespace tn = typenet;
@@ -313,3 +315,5 @@ TEST_CASE("a failed save leaves the earlier file untouched", "[io][checkpoint]")
     REQUIRE(std::filesystem::exists(dir / "taken" / "inside"));
     REQUIRE_THROWS_WITH(tn::save(tn::Model<Small>{}, ""), "expected a file path, found an empty one");
 }
+
+} // namespace checkpoint_test

@@ -11,6 +11,8 @@
 
 #include "../data/idx_files.hpp"
 
+namespace npz_test {
+
 namespace {
 
 namespace tn = typenet;
@@ -100,3 +102,5 @@ TEST_CASE("an .npz of another network, precision or kind is an error and the mod
     std::ofstream(dir / "text.npz") << "hello";
     REQUIRE_THROWS_WITH(tn::load_npz(model, dir / "text.npz"), (dir / "text.npz").string() + ": not an .npz file (no zip directory found)");
 }
+
+} // namespace npz_test

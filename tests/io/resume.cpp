@@ -25,6 +25,8 @@
 #include "../support/file_bytes.hpp"
 #include "../support/test_values.hpp"
 
+namespace resume_test {
+
 namespace {
 
 namespace tn = typenet;
@@ -328,3 +330,5 @@ TEST_CASE("a callback's state saved as named values resumes too: ReduceOnPlateau
     // Without its state the callback starts again at 1, and training ends elsewhere.
     REQUIRE(resume(false).first != parameters_and_state(straight));
 }
+
+} // namespace resume_test

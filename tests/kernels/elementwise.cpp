@@ -14,6 +14,8 @@
 
 #include "../support/test_values.hpp"
 
+namespace elementwise_test {
+
 namespace {
 
 namespace kernels = typenet::kernels;
@@ -95,3 +97,5 @@ TEMPLATE_TEST_CASE("for_each_vector covers 0 to n exactly once, widest vectors f
         for (const int h : hits) REQUIRE(h == 1);
     }
 }
+
+} // namespace elementwise_test

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <cstring>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -25,6 +24,8 @@
 
 #include "../support/test_values.hpp"
 #include "../support/threads.hpp"
+
+namespace gemm_test {
 
 namespace {
 
@@ -39,10 +40,7 @@ constexpr bool exact = true;  // the kernel's chain of fused multiply-adds is re
 constexpr bool exact = false;
 #endif
 
-template <class T>
-bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
-}
+using typenet::test::same_bits;
 
 // C = A B (+ bias) through the kernel; false if a store fell outside C.
 template <class T, std::size_t Cols, bool TransposedA>
@@ -342,3 +340,5 @@ TEMPLATE_TEST_CASE("gemm on fewer than 4 rows never skips a NaN input", "[kernel
         for (const T c : C) REQUIRE(std::isnan(c));
     }
 }
+
+} // namespace gemm_test

@@ -22,15 +22,14 @@
 #include "../support/test_values.hpp"
 #include "../support/threads.hpp"
 
+namespace gemm_bt_test {
+
 namespace {
 
 namespace kernels = typenet::kernels;
 namespace simd = typenet::simd;
 
-template <class T>
-bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
-}
+using typenet::test::same_bits;
 
 // C (M x N) = A B^T through the kernel; false if a store fell outside C.
 template <class T, std::size_t N, std::size_t Inner>
@@ -129,3 +128,5 @@ TEMPLATE_TEST_CASE("gemm_bt gives bitwise the same results on 1, 2 and 3 threads
     cases.template operator()<1003, 100>(64);
     cases.template operator()<64, 1000>(100);  // few columns: few tasks
 }
+
+} // namespace gemm_bt_test

@@ -17,6 +17,8 @@
 
 #include "../support/test_values.hpp"
 
+namespace losses_test {
+
 namespace {
 
 namespace kernels = typenet::kernels;
@@ -24,9 +26,7 @@ namespace reference = typenet::kernels::reference;
 using typenet::test::tolerance;
 using typenet::test::uniform_values;
 
-bool close(double got, double want, double tol, double floor) {
-    return std::abs(got - want) <= tol * std::max(std::abs(want), floor);
-}
+using typenet::test::relatively_close;
 
 using widths = std::integer_sequence<std::size_t, 1, 3, 10, 17, 33>;
 constexpr std::size_t max_rows = 5;
@@ -75,15 +75,15 @@ void check_sigmoid_cross_entropy(std::size_t rows, sigmoid_targets which) {
     CAPTURE(loss, loss_ref);
     REQUIRE(std::isfinite(loss));
     if (which == sigmoid_targets::none) REQUIRE(loss == 0.0);
-    else REQUIRE(close(loss, loss_ref, tolerance<T>, 1.0));
+    else REQUIRE(relatively_close(loss, loss_ref, tolerance<T>, 1.0));
     for (std::size_t i = 0; i < n; ++i) {
         CAPTURE(i, z[i], p[i], p_ref[i], grad[i], grad_ref[i]);
         REQUIRE(std::isfinite(p[i]));
         REQUIRE(p[i] >= T(0));
         REQUIRE(p[i] <= T(1));
         // sigmoid(-100) = 3.7e-44 is below float's normal range: it may flush to zero.
-        REQUIRE(close(p[i], p_ref[i], tolerance<T>, 1e-30));
-        if (which != sigmoid_targets::none) REQUIRE(close(grad[i], grad_ref[i], tolerance<T>, double(scale)));
+        REQUIRE(relatively_close(p[i], p_ref[i], tolerance<T>, 1e-30));
+        if (which != sigmoid_targets::none) REQUIRE(relatively_close(grad[i], grad_ref[i], tolerance<T>, double(scale)));
     }
     REQUIRE(p[n] == T(-7));
     REQUIRE(grad[n] == T(-7));
@@ -99,7 +99,7 @@ void check_sigmoid_cross_entropy(std::size_t rows, sigmoid_targets which) {
             reference::sigmoid_cross_entropy(z.data() + r * Width, l ? l + r : nullptr, v ? v + r * Width : nullptr, 1,
                                              Width, pr_ref.data(), static_cast<T*>(nullptr), scale);
         CAPTURE(r, lr, lr_ref);
-        REQUIRE(close(lr, lr_ref, tolerance<T>, 1e-3));
+        REQUIRE(relatively_close(lr, lr_ref, tolerance<T>, 1e-3));
     }
     // Without a gradient buffer: the same loss and probabilities.
     std::vector<T> p2(n);
@@ -119,7 +119,7 @@ void check_multiclass_hinge(std::size_t rows) {
     const double loss = kernels::multiclass_hinge<T, Classes>(s.data(), labels.data(), rows, grad.data(), scale);
     const double loss_ref = reference::multiclass_hinge(s.data(), labels.data(), rows, Classes, grad_ref.data(), scale);
     CAPTURE(loss, loss_ref);
-    REQUIRE(close(loss, loss_ref, tolerance<T>, 1e-3));
+    REQUIRE(relatively_close(loss, loss_ref, tolerance<T>, 1e-3));
     // The same margins are active in both: the gradient is exactly the same.
     for (std::size_t i = 0; i < n; ++i) {
         CAPTURE(i, grad[i], grad_ref[i]);
@@ -155,7 +155,7 @@ void check_regression_losses(std::size_t rows) {
         const double l1 = kernels::absolute_error(a.data(), y.data(), n, grad.data(), scale);
         const double l1_ref = reference::absolute_error(a.data(), y.data(), n, grad_ref.data(), scale);
         CAPTURE(l1, l1_ref);
-        REQUIRE(close(l1, l1_ref, tolerance<T>, 1e-3));
+        REQUIRE(relatively_close(l1, l1_ref, tolerance<T>, 1e-3));
         for (std::size_t i = 0; i < n; ++i) {
             CAPTURE(i, a[i], y[i], grad[i], grad_ref[i]);
             REQUIRE(grad[i] == grad_ref[i]);
@@ -166,10 +166,10 @@ void check_regression_losses(std::size_t rows) {
         const double h = kernels::huber(a.data(), y.data(), n, delta, grad.data(), scale);
         const double h_ref = reference::huber(a.data(), y.data(), n, delta, grad_ref.data(), scale);
         CAPTURE(h, h_ref);
-        REQUIRE(close(h, h_ref, tolerance<T>, 1e-3));
+        REQUIRE(relatively_close(h, h_ref, tolerance<T>, 1e-3));
         for (std::size_t i = 0; i < n; ++i) {
             CAPTURE(i, a[i], y[i], grad[i], grad_ref[i]);
-            REQUIRE(close(grad[i], grad_ref[i], tolerance<T>, double(scale)));
+            REQUIRE(relatively_close(grad[i], grad_ref[i], tolerance<T>, double(scale)));
         }
         REQUIRE(grad[n] == T(-7));
         REQUIRE(kernels::huber(a.data(), y.data(), n, delta, static_cast<T*>(nullptr), scale) == h);
@@ -211,3 +211,5 @@ TEMPLATE_TEST_CASE("absolute_error and huber match the reference", "[kernels][lo
     for (std::size_t rows = 1; rows <= max_rows; ++rows)
         for_each_width([&]<std::size_t W>(std::integral_constant<std::size_t, W>) { check_regression_losses<T, W>(rows); });
 }
+
+} // namespace losses_test

@@ -12,6 +12,8 @@
 #include <typenet/core/rng.hpp>
 #include <typenet/kernels/optimizers.hpp>
 
+namespace optimizers_test {
+
 namespace {
 
 using ld = long double;
@@ -98,3 +100,5 @@ TEMPLATE_TEST_CASE("AdaGrad/RMSProp and Adam kernels match their formulas for ev
         require_close(y.b, v);
     }
 }
+
+} // namespace optimizers_test

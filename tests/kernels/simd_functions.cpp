@@ -11,6 +11,8 @@
 #include <typenet/kernels/dual.hpp>
 #include <typenet/kernels/simd.hpp>
 
+namespace simd_functions_test {
+
 namespace {
 
 namespace simd = typenet::simd;
@@ -121,3 +123,5 @@ TEST_CASE("dual numbers carry the derivative through arithmetic and the primitiv
     check(simd::max(0.0, zero), 0, 0);
     check(simd::max(zero, 0.5 * zero), 0, 0.5);
 }
+
+} // namespace simd_functions_test

@@ -16,13 +16,13 @@
 
 #include "../support/test_values.hpp"
 
+namespace softmax_test {
+
 namespace {
 
 namespace kernels = typenet::kernels;
 
-bool close(double got, double want, double tol, double floor = 1e-30) {
-    return std::abs(got - want) <= tol * std::max(std::abs(want), floor);
-}
+using typenet::test::relatively_close;
 
 // Rows of ordinary logits, then rows that overflow a naive exp: all near +1000, all near
 // -1000, and +-1000 mixed (some probabilities underflow to zero).
@@ -56,15 +56,16 @@ void check_softmax(T grad_scale) {
                                                                       p_ref.data(), grad_ref.data(), grad_scale);
     REQUIRE(std::isfinite(loss));
     CAPTURE(loss, loss_ref);
-    REQUIRE(close(loss, loss_ref, typenet::test::tolerance<T>, 1.0));
+    REQUIRE(relatively_close(loss, loss_ref, typenet::test::tolerance<T>, 1.0));
     for (std::size_t i = 0; i < z.size(); ++i) {
         CAPTURE(i, z[i], p[i], p_ref[i], grad[i], grad_ref[i]);
         REQUIRE(std::isfinite(p[i]));
         REQUIRE(std::isfinite(grad[i]));
         // Probabilities below the smallest normal number may flush to zero in vector exp.
-        REQUIRE(close(p[i], p_ref[i], typenet::test::tolerance<T>, 1e-30));
+        REQUIRE(relatively_close(p[i], p_ref[i], typenet::test::tolerance<T>, 1e-30));
         // p - 1 cancels: the gradient is only as exact as grad_scale times the rounding of p.
-        REQUIRE(close(grad[i], grad_ref[i], typenet::test::tolerance<T>, std::abs(double(grad_scale))));
+        REQUIRE(relatively_close(grad[i], grad_ref[i], typenet::test::tolerance<T>,
+                                 std::abs(double(grad_scale))));
     }
     // Row by row, so that the loss of ~2000 of the last row cannot hide an error in another.
     for (std::size_t r = 0; r < rows; ++r) {
@@ -75,12 +76,12 @@ void check_softmax(T grad_scale) {
             z.data() + r * Classes, labels.data() + r, 1, Classes, pr_ref.data(), static_cast<T*>(nullptr), grad_scale);
         CAPTURE(r, lr, lr_ref);
         // A loss near 0 is log(1 + tiny): absolute, not relative, accuracy is all T allows.
-        REQUIRE(close(lr, lr_ref, typenet::test::tolerance<T>, 1.0));
+        REQUIRE(relatively_close(lr, lr_ref, typenet::test::tolerance<T>, 1.0));
     }
     for (std::size_t r = 0; r < rows; ++r) {
         double sum = 0;
         for (std::size_t j = 0; j < Classes; ++j) sum += p[r * Classes + j];
-        REQUIRE(close(sum, 1.0, typenet::test::tolerance<T>));
+        REQUIRE(relatively_close(sum, 1.0, typenet::test::tolerance<T>));
     }
 
     // Without a gradient buffer, and without labels (prediction only): the same probabilities.
@@ -112,11 +113,11 @@ TEMPLATE_TEST_CASE("softmax_cross_entropy of equal logits is ln(classes)", "[ker
     const std::uint32_t labels[] = {0, 9};
     std::vector<T> p(z.size()), grad(z.size());
     const double loss = kernels::softmax_cross_entropy<T, 10>(z.data(), labels, 2, p.data(), grad.data(), T(0.5));
-    REQUIRE(close(loss, 2 * std::log(10.0), typenet::test::tolerance<T>));
-    for (const T v : p) REQUIRE(close(v, 0.1, typenet::test::tolerance<T>));
-    REQUIRE(close(grad[0], 0.5 * (0.1 - 1), typenet::test::tolerance<T>));
-    REQUIRE(close(grad[1], 0.5 * 0.1, typenet::test::tolerance<T>));
-    REQUIRE(close(grad[19], 0.5 * (0.1 - 1), typenet::test::tolerance<T>));
+    REQUIRE(relatively_close(loss, 2 * std::log(10.0), typenet::test::tolerance<T>));
+    for (const T v : p) REQUIRE(relatively_close(v, 0.1, typenet::test::tolerance<T>));
+    REQUIRE(relatively_close(grad[0], 0.5 * (0.1 - 1), typenet::test::tolerance<T>));
+    REQUIRE(relatively_close(grad[1], 0.5 * 0.1, typenet::test::tolerance<T>));
+    REQUIRE(relatively_close(grad[19], 0.5 * (0.1 - 1), typenet::test::tolerance<T>));
 }
 
 TEMPLATE_TEST_CASE("squared_error matches the reference for every length", "[kernels][squared_error]", float, double) {
@@ -137,12 +138,14 @@ TEMPLATE_TEST_CASE("squared_error matches the reference for every length", "[ker
         const double loss = kernels::squared_error(a.data(), y.data(), n, grad.data(), scale);
         const double loss_ref = kernels::reference::squared_error(a.data(), y.data(), n, grad_ref.data(), scale);
         CAPTURE(loss, loss_ref);
-        REQUIRE(close(loss, loss_ref, typenet::test::tolerance<T>, 1e-300));
+        REQUIRE(relatively_close(loss, loss_ref, typenet::test::tolerance<T>, 1e-300));
         for (std::size_t i = 0; i < n; ++i) {
             CAPTURE(i);
-            REQUIRE(close(grad[i], grad_ref[i], typenet::test::tolerance<T>, 1e-30));
+            REQUIRE(relatively_close(grad[i], grad_ref[i], typenet::test::tolerance<T>, 1e-30));
         }
         REQUIRE(std::isnan(grad[n]));
         REQUIRE(kernels::squared_error(a.data(), y.data(), n, static_cast<T*>(nullptr), scale) == loss);
     }
 }
+
+} // namespace softmax_test

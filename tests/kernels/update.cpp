@@ -17,6 +17,8 @@
 #include "../support/test_values.hpp"
 #include "../support/threads.hpp"
 
+namespace update_test {
+
 TEMPLATE_TEST_CASE("sgd_update matches the reference for every length", "[kernels][sgd]", float, double) {
     using T = TestType;
     constexpr double tolerance = std::is_same_v<T, float> ? 1e-5 : 1e-12;
@@ -146,3 +148,5 @@ TEMPLATE_TEST_CASE("sgd_store applies the SGD step inside the weight-gradient pr
     check_fused_sgd<TestType, 1000>(301, 64);
     check_fused_sgd<TestType, 10>(3000, 64);
 }
+
+} // namespace update_test

@@ -14,6 +14,8 @@
 
 #include "../support/activation_checks.hpp"
 
+namespace activations_test {
+
 namespace {
 
 namespace kernels = typenet::kernels;
@@ -193,3 +195,5 @@ TEST_CASE("LeakyReLU, ELU and Identity gradients inside networks", "[layers][act
     test::require_gradients_in_networks<ELU<0.7>>(24, {.kinks = {0}});
     test::require_gradients_in_networks<Identity>(25);
 }
+
+} // namespace activations_test

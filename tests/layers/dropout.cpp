@@ -10,6 +10,8 @@
 
 #include <typenet/typenet.hpp>
 
+namespace dropout_test {
+
 namespace {
 
 using namespace typenet;
@@ -107,3 +109,5 @@ TEST_CASE("training with BatchNorm and Dropout is bitwise reproducible", "[layer
     REQUIRE(std::equal(a.state().begin(), a.state().end(), b.state().begin(), b.state().end()));
     REQUIRE(a.step_count() == 20);
 }
+
+} // namespace dropout_test

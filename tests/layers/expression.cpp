@@ -22,6 +22,8 @@
 #include "../support/test_values.hpp"
 #include "expression_cases.hpp"
 
+namespace expression_test {
+
 namespace {
 
 namespace test = typenet::test;
@@ -171,3 +173,5 @@ TEST_CASE("expressions as a stage of their own, rows x width not a multiple of t
     check_stage<float, Pair, 13>(5);
     check_stage<float, Pair, 1>(1);
 }
+
+} // namespace expression_test

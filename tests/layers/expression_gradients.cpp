@@ -6,6 +6,8 @@
 #include "../support/activation_checks.hpp"
 #include "expression_cases.hpp"
 
+namespace expression_gradients_test {
+
 namespace test = typenet::test;
 namespace cases = expression_test::cases;
 
@@ -15,3 +17,4 @@ TEMPLATE_TEST_CASE("an expression's gradients inside networks", "[layers][expres
     test::require_gradients_in_networks<typename TestType::layer>(31, TestType::sampled);
 }
 
+} // namespace expression_gradients_test

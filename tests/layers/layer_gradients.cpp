@@ -14,6 +14,8 @@
 
 #include "../support/test_values.hpp"
 
+namespace layer_gradients_test {
+
 namespace {
 
 using namespace typenet;
@@ -80,3 +82,5 @@ TEST_CASE("Dropout's gradients with the mask on, the same in every evaluation", 
     require_gradients<Network<Input<6>, Dense<6, 8>, BatchNorm, Sigmoid, Dropout<0.5>, Dense<8, 3>,
                               SoftmaxCrossEntropy>>(15, 2);
 }
+
+} // namespace layer_gradients_test

@@ -27,6 +27,8 @@
 
 #include "../support/test_values.hpp"
 
+namespace loss_gradients_test {
+
 namespace {
 
 using namespace typenet;
@@ -160,3 +162,5 @@ TEST_CASE("MeanAbsoluteError and Huber gradients, residuals away from their kink
         require_gradients(m, b, b.t(false, true));
     }
 }
+
+} // namespace loss_gradients_test

@@ -19,6 +19,8 @@
 
 #include "../support/test_values.hpp"
 
+namespace losses_test {
+
 namespace {
 
 using namespace typenet;
@@ -325,3 +327,5 @@ TEST_CASE("SigmoidCrossEntropy counts correct predictions by threshold, or by ex
     const std::uint32_t l3[] = {0, 1, 2, 0};
     CHECK(SigmoidCrossEntropy::count_correct<double, 3>(p3, 4, {l3, nullptr}) == 2);
 }
+
+} // namespace losses_test

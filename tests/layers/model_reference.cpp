@@ -22,6 +22,8 @@
 
 #include "../support/test_values.hpp"
 
+namespace model_reference_test {
+
 namespace {
 
 using namespace typenet;
@@ -190,3 +192,5 @@ TEMPLATE_TEST_CASE("MeanSquaredError: outputs, loss and gradients through two ac
         require_close<T>(model.template gradients_of<4>(), g4, typenet::test::tolerance<T> * 10);
     }
 }
+
+} // namespace model_reference_test

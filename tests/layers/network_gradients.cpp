@@ -20,6 +20,8 @@
 
 #include "../support/test_values.hpp"
 
+namespace network_gradients_test {
+
 namespace {
 
 using namespace typenet;
@@ -115,3 +117,5 @@ TEST_CASE("ReLU gradients away from the kink", "[layers][gradients]") {
     REQUIRE(r.max_relative_error < max_error);
     REQUIRE(r.checked == Net::parameter_count);
 }
+
+} // namespace network_gradients_test

@@ -14,6 +14,8 @@
 
 #include "../support/test_values.hpp"
 
+namespace normalization_test {
+
 namespace {
 
 using namespace typenet;
@@ -215,3 +217,5 @@ TEST_CASE("Softmax as a layer gives probabilities that sum to 1", "[layers][soft
     REQUIRE(p[5] == Approx(0.5));
     REQUIRE(p[6] == Approx(0.0).margin(1e-300));
 }
+
+} // namespace normalization_test

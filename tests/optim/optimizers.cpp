@@ -15,6 +15,8 @@
 
 #include "../support/test_values.hpp"
 
+namespace optimizers_test {
+
 namespace tn = typenet;
 
 namespace {
@@ -271,3 +273,5 @@ TEST_CASE("a checkpoint's view of the state restores a run exactly", "[optim][st
     }
     CHECK(std::equal(a.parameters().begin(), a.parameters().end(), b.parameters().begin()));
 }
+
+} // namespace optimizers_test

@@ -11,6 +11,8 @@
 
 #include "../support/test_values.hpp"
 
+namespace regularization_test {
+
 namespace tn = typenet;
 
 namespace {
@@ -140,3 +142,5 @@ TEST_CASE("max-norm scales each unit's incoming weights onto the ball and leaves
     CHECK(changed > 0);
     CHECK(changed < 20);
 }
+
+} // namespace regularization_test

@@ -35,6 +35,8 @@
 #include <typenet/train/fit.hpp>
 #include <typenet/tune/random_search.hpp>
 
+namespace report_test {
+
 namespace tn = typenet;
 namespace fs = std::filesystem;
 
@@ -235,3 +237,5 @@ window.addEventListener('load', async () => {
     CHECK(fs::file_size(shot) > 50000);
     std::cout << "report screenshot: " << shot.string() << '\n';
 }
+
+} // namespace report_test

@@ -2,8 +2,11 @@
 // What many tests share: seeded random inputs, and how closely a vector kernel must match the
 // scalar reference in each precision.
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 #include <vector>
 
@@ -23,5 +26,16 @@ std::vector<T> uniform_values(std::size_t n, std::uint64_t s, double lo = -1, do
 // Relative agreement with the reference: float kernels reassociate sums.
 template <class T>
 inline constexpr double tolerance = std::is_same_v<T, float> ? 1e-5 : 1e-12;
+
+// Whether got is within tol of want, relative to |want| but never to less than floor.
+inline bool relatively_close(double got, double want, double tol, double floor = 1e-30) {
+    return std::abs(got - want) <= tol * std::max(std::abs(want), floor);
+}
+
+// Bit for bit equal: the kernels promise results that do not depend on blocking or threads.
+template <class T>
+bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+}
 
 } // namespace typenet::test

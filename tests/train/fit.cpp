@@ -9,6 +9,8 @@
 
 #include "../support/blobs.hpp"
 
+namespace fit_test {
+
 namespace tn = typenet;
 
 namespace {
@@ -140,3 +142,5 @@ TEST_CASE("the network typenet is named for reaches 0.86 test accuracy on Fashio
     CAPTURE(h.epochs.back().validation_accuracy, test.accuracy);
     REQUIRE(test.accuracy >= 0.86);
 }
+
+} // namespace fit_test

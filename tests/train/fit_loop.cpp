@@ -14,6 +14,8 @@
 
 #include "../support/blobs.hpp"
 
+namespace fit_loop_test {
+
 namespace tn = typenet;
 
 namespace {
@@ -217,3 +219,5 @@ TEST_CASE("a validation loss that is not finite stops fit with an error", "[trai
                       "validation data; its input (the sample's features) and the parameters are finite, so the layer "
                       "overflows (large inputs or weights are the usual cause)");
 }
+
+} // namespace fit_loop_test

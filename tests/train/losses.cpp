@@ -14,6 +14,8 @@
 
 #include "../support/test_values.hpp"
 
+namespace losses_test {
+
 namespace tn = typenet;
 
 namespace {
@@ -215,3 +217,5 @@ TEST_CASE("a constant fitted with MeanAbsoluteError lands on the median, with Me
     for (const double t : d.targets) mean += t / 100;
     CHECK(l2.parameters()[1] == Approx(mean).epsilon(1e-9));
 }
+
+} // namespace losses_test

@@ -17,6 +17,8 @@
 
 #include "../support/blobs.hpp"
 
+namespace nonfinite_test {
+
 namespace tn = typenet;
 
 namespace {
@@ -237,3 +239,5 @@ TEST_CASE("a gradient no single sample explains is named with the batch's sample
               "and 2 more of the data (a layer normalises over the batch, so single samples are not tried)");
     }
 }
+
+} // namespace nonfinite_test

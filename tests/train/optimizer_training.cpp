@@ -15,6 +15,8 @@
 
 #include "../support/sanitized.hpp"
 
+namespace optimizer_training_test {
+
 namespace tn = typenet;
 
 namespace {
@@ -104,3 +106,5 @@ TEST_CASE("early stopping on the validation loss stops the overfitting run and r
     CHECK(h.epochs.back().learning_rate < 0.01);
     CHECK(h.epochs.front().learning_rate == 0.01);
 }
+
+} // namespace optimizer_training_test

@@ -10,6 +10,8 @@
 #include <typenet/train/fit.hpp>
 #include <typenet/train/progress_bar.hpp>
 
+namespace progress_bar_test {
+
 namespace tn = typenet;
 
 namespace {
@@ -86,3 +88,5 @@ TEST_CASE("progress_bar decides by the stream: a string stream is no terminal", 
     CHECK_FALSE(tn::writes_to_terminal(out));
     CHECK_FALSE(tn::progress_bar(out).terminal());
 }
+
+} // namespace progress_bar_test

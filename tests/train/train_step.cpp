@@ -16,6 +16,8 @@
 #include "../support/test_values.hpp"
 #include "../support/threads.hpp"
 
+namespace train_step_test {
+
 namespace {
 
 using namespace typenet;
@@ -124,3 +126,5 @@ TEST_CASE("train_step at rate 0 leaves the parameters as SGD::step does", "[trai
     const auto gp = plain.gradients(), gq = fast.gradients();
     REQUIRE(std::vector<float>(gp.begin(), gp.end()) == std::vector<float>(gq.begin(), gq.end()));
 }
+
+} // namespace train_step_test

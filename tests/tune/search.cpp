@@ -13,6 +13,8 @@
 #include <typenet/tune/random_search.hpp>
 #include <typenet/tune/search_space.hpp>
 
+namespace search_test {
+
 namespace tn = typenet;
 namespace tune = typenet::tune;
 
@@ -143,3 +145,5 @@ TEST_CASE("coarse to fine: the narrowed space and the edge warnings", "[tune]") 
     CHECK(fine.parameter("dropout").high <= 1);
     CHECK(fine.parameter("act").choices == std::vector<std::string>{"relu"});
 }
+
+} // namespace search_test

@@ -43,8 +43,12 @@
 #include <typenet/kernels/simd.hpp>
 
 // Full unrolling of the register-blocked loops: at -O2 GCC otherwise keeps the accumulators in
-// memory (5x slower). Undefined again at the end of this header.
-#if defined(__clang__)
+// memory (5x slower). Defining TYPENET_NO_UNROLL leaves them rolled, with the same memory
+// accesses and results: the sanitizer build does, to compile in less time. Undefined again at
+// the end of this header.
+#if defined(TYPENET_NO_UNROLL)
+#define TYPENET_UNROLL
+#elif defined(__clang__)
 #define TYPENET_UNROLL _Pragma("clang loop unroll(full)")
 #elif defined(__GNUC__)
 #define TYPENET_UNROLL _Pragma("GCC unroll 16")
@@ -217,25 +221,36 @@ inline void gemm_micro(std::size_t m0, std::size_t k0, std::size_t kc, const T* 
 }
 
 // Rows [m, m + Rows) along one strip of a slab; `source` (rows k0 .. of B) when this call packs
-// the strip's panel, else null.
-template <class T, std::size_t Cols, bool TransposedA, std::size_t C, std::size_t Rows, class Store>
+// the strip's panel, else null. Only full-height blocks (MayPack) pack on the way: a second set
+// of micro-kernels for every height would double the product's code, for the short blocks of a
+// group with fewer rows than one block, which copy the panel first instead.
+template <class T, std::size_t Cols, bool TransposedA, std::size_t C, std::size_t Rows, bool MayPack, class Store>
 inline void gemm_strip_rows(std::size_t m, std::size_t v0, std::size_t k0, std::size_t kc, const T* A,
                             std::size_t lda, T* panel, const T* source, const T* bias, T* partial,
                             std::size_t stride, bool resume, bool keep, Store& store, l2_prefetch& prefetch) {
     using plan = gemm_plan<T, Cols>;
+    using V = typename plan::V;
+    constexpr std::size_t L = plan::lanes;
     std::size_t col[C];
     for (std::size_t c = 0; c < C; ++c) col[c] = plan::column(v0 + c);
-    if (source)
-        gemm_micro<T, Cols, TransposedA, Rows, C, true>(m, k0, kc, A, lda, panel, source, col, bias, partial, stride,
-                                                        resume, keep, store, prefetch);
-    else
-        gemm_micro<T, Cols, TransposedA, Rows, C, false>(m, k0, kc, A, lda, panel, source, col, bias, partial,
-                                                         stride, resume, keep, store, prefetch);
+    if constexpr (MayPack) {
+        if (source) {
+            gemm_micro<T, Cols, TransposedA, Rows, C, true>(m, k0, kc, A, lda, panel, source, col, bias, partial,
+                                                            stride, resume, keep, store, prefetch);
+            return;
+        }
+    } else if (source) {
+        for (std::size_t k = 0; k < kc; ++k)
+            for (std::size_t c = 0; c < C; ++c)
+                simd::store(panel + (k * C + c) * L, simd::load<V>(source + k * Cols + col[c]));
+    }
+    gemm_micro<T, Cols, TransposedA, Rows, C, false>(m, k0, kc, A, lda, panel, source, col, bias, partial, stride,
+                                                     resume, keep, store, prefetch);
 }
 
 // Rows [m, m + Rows) along strips [s0, s1) of a slab, packing their panels when `source` (rows
 // k0 .. of B) is given; R is the micro-kernel height of a full block and Rows <= R.
-template <class T, std::size_t Cols, bool TransposedA, std::size_t Rows, class Store>
+template <class T, std::size_t Cols, bool TransposedA, std::size_t Rows, bool MayPack, class Store>
 inline void gemm_row_block(std::size_t m, std::size_t s0, std::size_t s1, std::size_t k0, std::size_t kc,
                            const T* A, std::size_t lda, T* slab, const T* source, const T* bias, T* partial,
                            std::size_t stride, bool resume, bool keep, Store& store, l2_prefetch& prefetch) {
@@ -247,18 +262,20 @@ inline void gemm_row_block(std::size_t m, std::size_t s0, std::size_t s1, std::s
         T* part = partial + (v0 - strips::first_vector(s0)) * L;
         const auto run = [&]<std::size_t C>() {
             // A strip wider than the main ones has a lower micro-kernel: the block's rows are
-            // then covered in pieces.
+            // then covered in pieces, the first of which packs the panel.
             constexpr std::size_t R = std::min(Rows, gemm_rows_for(C));
             constexpr std::size_t pieces = Rows / R, rest = Rows % R;
-            for (std::size_t i = 0; i < pieces; ++i)
-                gemm_strip_rows<T, Cols, TransposedA, C, R>(m + i * R, v0, k0, kc, A, lda, panel,
-                                                            i == 0 ? source : nullptr, bias, part + i * R * stride,
-                                                            stride, resume, keep, store, prefetch);
+            static_assert(pieces >= 1);
+            gemm_strip_rows<T, Cols, TransposedA, C, R, MayPack>(m, v0, k0, kc, A, lda, panel, source, bias, part,
+                                                                 stride, resume, keep, store, prefetch);
+            for (std::size_t i = 1; i < pieces; ++i)
+                gemm_strip_rows<T, Cols, TransposedA, C, R, false>(m + i * R, v0, k0, kc, A, lda, panel, nullptr, bias,
+                                                                   part + i * R * stride, stride, resume, keep,
+                                                                   store, prefetch);
             if constexpr (rest > 0)
-                gemm_strip_rows<T, Cols, TransposedA, C, rest>(m + pieces * R, v0, k0, kc, A, lda, panel,
-                                                               pieces == 0 ? source : nullptr, bias,
-                                                               part + pieces * R * stride, stride, resume, keep,
-                                                               store, prefetch);
+                gemm_strip_rows<T, Cols, TransposedA, C, rest, false>(m + pieces * R, v0, k0, kc, A, lda, panel,
+                                                                      nullptr, bias, part + pieces * R * stride,
+                                                                      stride, resume, keep, store, prefetch);
             panel += kc * C * L;
         };
         if (s < strips::count_main) run.template operator()<strips::main>();
@@ -354,10 +371,9 @@ void gemm_blocked(std::size_t m0, std::size_t m1, std::size_t s0, std::size_t s1
                 const auto rows_along = [&](std::size_t t0, std::size_t t1) {
                     const std::size_t offset = (strips::first_vector(t0) - strips::first_vector(b0)) * L;
                     const auto block = [&]<std::size_t Rows>(std::size_t m) {
-                        gemm_row_block<T, Cols, TransposedA, Rows>(m, t0, t1, k0, kc, A, lda, slab + kc * offset,
-                                                                   m == g0 ? source : nullptr, bias,
-                                                                   partial + (m - g0) * width + offset, width,
-                                                                   resume, keep, store, prefetch);
+                        gemm_row_block<T, Cols, TransposedA, Rows, Rows == R>(
+                            m, t0, t1, k0, kc, A, lda, slab + kc * offset, m == g0 ? source : nullptr, bias,
+                            partial + (m - g0) * width + offset, width, resume, keep, store, prefetch);
                     };
                     std::size_t m = g0;
                     for (; m + R <= g1; m += R) block.template operator()<R>(m);

@@ -18,7 +18,10 @@
 #include <typenet/core/threads.hpp>
 #include <typenet/kernels/simd.hpp>
 
-#if defined(__clang__)
+// As in gemm.hpp: full unrolling, unless TYPENET_NO_UNROLL.
+#if defined(TYPENET_NO_UNROLL)
+#define TYPENET_UNROLL
+#elif defined(__clang__)
 #define TYPENET_UNROLL _Pragma("clang loop unroll(full)")
 #elif defined(__GNUC__)
 #define TYPENET_UNROLL _Pragma("GCC unroll 16")
