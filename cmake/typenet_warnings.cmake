@@ -7,13 +7,6 @@ endif()
 if(TYPENET_SANITIZE)
   target_compile_options(typenet_project_options INTERFACE -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   target_link_options(typenet_project_options INTERFACE -fsanitize=address,undefined)
-  if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
-    # Clang's -fsanitize=undefined checks float-to-integer conversions, GCC's does not. xsimd
-    # 8.1's exp converts double lanes to int64 with a C++ cast where the target has no vector
-    # instruction for it (SSE and AVX vectors of double), and a NaN or huge lane is out of
-    # range there; the lane still comes out NaN, 0 or inf, whatever the cast gave.
-    target_compile_options(typenet_project_options INTERFACE -fno-sanitize=float-cast-overflow)
-  endif()
   # The kernels' register-blocked loops stay rolled: unrolling changes no memory access and no
   # result, and instrumenting the unrolled code was a third of this configuration's build
   # (tests/kernels/gemm.cpp: 212 s unrolled, 142 s rolled, Clang 19).

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <vector>
 
 #include <typenet/kernels/dual.hpp>
@@ -57,6 +58,46 @@ TEMPLATE_TEST_CASE("simd functions agree between scalars and vectors", "[kernels
     require_lanes_match_scalar<V>([]<class A>(const A& a) { return simd::min(a, A(1)); }, 0);
     require_lanes_match_scalar<V>([]<class A>(const A& a) { return simd::select(a > A(0.5), a, -a); }, 0);
     require_lanes_match_scalar<V>([]<class A>(const A& a) { return simd::constant<A>(0.1) * a; }, 0);
+}
+
+namespace {
+
+// Lanes far out of exp's range, infinite and NaN, through vectors of `Width` lanes or fewer
+// (double lanes of SSE and AVX vectors are where xsimd converts k to an integer with a C++ cast).
+template <class T, std::size_t Width>
+void require_out_of_range_lanes() {
+    using V = simd::vec_at_most<T, Width>;
+    constexpr T inf = std::numeric_limits<T>::infinity(), nan = std::numeric_limits<T>::quiet_NaN();
+    const std::vector<T> x{T(1e30), T(-1e30), inf, -inf, nan, T(1e19), T(-1e19), T(-nan), T(3e38), T(-3e38),
+                           T(2000), T(-2000), nan, T(1e25), inf, -inf};
+    for (std::size_t i = 0; i + simd::lanes<V> <= x.size(); i += simd::lanes<V>) {
+        T e[simd::lanes<V>], m[simd::lanes<V>], t[simd::lanes<V>];
+        simd::store(e, simd::exp(simd::load<V>(x.data() + i)));
+        simd::store(m, simd::expm1(simd::load<V>(x.data() + i)));
+        simd::store(t, simd::tanh(simd::load<V>(x.data() + i)));
+        for (std::size_t l = 0; l < simd::lanes<V>; ++l) {
+            const T v = x[i + l];
+            CAPTURE(Width, simd::lanes<V>, v, e[l], m[l], t[l]);
+            if (std::isnan(v)) {
+                REQUIRE((std::isnan(e[l]) && std::isnan(m[l]) && std::isnan(t[l])));
+            } else {
+                REQUIRE(e[l] == std::exp(v));
+                REQUIRE(m[l] == std::expm1(v));
+                REQUIRE(t[l] == std::tanh(v));
+            }
+        }
+    }
+}
+
+} // namespace
+
+TEMPLATE_TEST_CASE("simd exp, expm1 and tanh give inf, 0, -1, +-1 or NaN for lanes out of range in every width",
+                   "[kernels][simd]", float, double) {
+    require_out_of_range_lanes<TestType, 1>();
+    require_out_of_range_lanes<TestType, 2>();
+    require_out_of_range_lanes<TestType, 4>();
+    require_out_of_range_lanes<TestType, 8>();
+    require_out_of_range_lanes<TestType, 16>();
 }
 
 TEST_CASE("simd scalars give the std:: results", "[kernels][simd]") {

@@ -144,20 +144,39 @@ inline auto reduce_add(const V& v) noexcept {
 }
 
 // --- math used by element-wise layers ------------------------------------------------------
+namespace detail {
+// xsimd 8.1's exp and expm1 convert k = round(a / ln 2) to an integer lane before they select
+// 0, -1 or inf for arguments out of range; for double lanes without an AVX-512DQ instruction
+// that is a C++ cast, undefined for NaN and beyond 2^63. Arguments are clamped to +-bound
+// (out of range already, so the result is the same) and a NaN is handed back as it came.
+template <class V, class F>
+inline V with_finite_argument(const V& a, typename V::value_type bound, F f) noexcept {
+    using T = typename V::value_type;
+    if constexpr (std::is_same_v<T, float>) {
+        return f(a);  // float lanes convert with a vector instruction, defined for every input
+    } else {
+        const auto nan = xsimd::isnan(a);  // not a != a: xsimd's != is false for NaN
+        const V clamped = xsimd::select(a > V(bound), V(bound), xsimd::select(a < V(-bound), V(-bound), a));
+        return xsimd::select(nan, a, f(xsimd::select(nan, V(T(0)), clamped)));
+    }
+}
+} // namespace detail
+
 template <class V>
 inline V exp(const V& a) noexcept {
     if constexpr (std::is_arithmetic_v<V>) return std::exp(a);
-    else return xsimd::exp(a);
+    else return detail::with_finite_argument(a, 1000, [](const V& x) { return xsimd::exp(x); });
 }
+// tanh(a) is 1 - 2 / (1 + exp(2a)) for |a| >= 5/8 in xsimd: exactly +-1 beyond |a| = 1000.
 template <class V>
 inline V tanh(const V& a) noexcept {
     if constexpr (std::is_arithmetic_v<V>) return std::tanh(a);
-    else return xsimd::tanh(a);
+    else return detail::with_finite_argument(a, 1000, [](const V& x) { return xsimd::tanh(x); });
 }
 template <class V>
 inline V expm1(const V& a) noexcept {
     if constexpr (std::is_arithmetic_v<V>) return std::expm1(a);
-    else return xsimd::expm1(a);
+    else return detail::with_finite_argument(a, 1000, [](const V& x) { return xsimd::expm1(x); });
 }
 template <class V>
 inline V log(const V& a) noexcept {
