@@ -466,6 +466,12 @@ inline constexpr std::size_t gemm_stream_bytes = 8 * 1024;
 // is +0 (then +0): the results are those of the full chain except that a sum of zero may be +0
 // where the chain gives -0, and that an infinite or NaN weight meeting an input 0 does not make
 // the output NaN (0 * inf is NaN).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+// With a small input in sight (one row of three values, say), GCC 12 -O3 warns that the branches
+// for two and three rows would read past it: it cannot tie M to the input's size.
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#endif
 template <class T, std::size_t Cols, bool TransposedA, std::size_t R, class Store>
 void gemm_stream(std::size_t m0, std::size_t v_begin, std::size_t v_end, std::size_t K, const T* A, std::size_t lda,
                  const T* B, const T* bias, Store& store) {
@@ -611,6 +617,10 @@ void gemm_stream(std::size_t m0, std::size_t v_begin, std::size_t v_end, std::si
         }
     }
 }
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 // Bytes of B below which a streamed product runs on one thread.
 inline constexpr std::size_t gemm_parallel_stream_bytes = 512 * 1024;
