@@ -215,8 +215,13 @@ inline npy_array read_npy(std::span<const unsigned char> bytes, const std::strin
     const auto h = in.take(header_size, "the .npy header");
     const std::string header(h.begin(), h.end());
     auto value_of = [&](std::string_view key) {
-        const auto at = header.find("'" + std::string(key) + "'");
-        if (at == std::string::npos) in.fail("the .npy header has no '" + std::string(key) + "': " + header);
+        // Appended, not "'" + std::string(key): GCC 12 -O3 warns (-Wrestrict) about the copy that
+        // inserts a literal before a temporary string.
+        std::string quoted(1, '\'');
+        quoted.append(key).append(1, '\'');
+        const auto at = header.find(quoted);
+        if (at == std::string::npos)
+            in.fail(std::string("the .npy header has no ").append(quoted).append(": ").append(header));
         auto start = header.find(':', at) + 1;
         while (start < header.size() && header[start] == ' ') ++start;
         return start;
