@@ -27,9 +27,7 @@ using namespace typenet;
 using typenet::test::tolerance;
 using typenet::test::uniform_values;
 
-bool close(double got, double want, double tol, double floor) {
-    return std::abs(got - want) <= tol * std::max(std::abs(want), floor);
-}
+using typenet::test::relatively_close;
 
 using widths = std::integer_sequence<std::size_t, 1, 3, 10, 17, 33>;
 
@@ -114,12 +112,12 @@ void require_matches(const std::vector<double>& a_in, std::size_t rows, targets<
     const double loss = Loss::template evaluate<T, Width>(a.data(), rows, t, out.data(), grad.data());
     CAPTURE(loss, want.loss);
     REQUIRE(std::isfinite(loss));
-    REQUIRE(close(loss, want.loss, tolerance<T>, 1e-3));
+    REQUIRE(relatively_close(loss, want.loss, tolerance<T>, 1e-3));
     for (std::size_t i = 0; i < n; ++i) {
         CAPTURE(i, a[i], out[i], want.out[i], grad[i], want.grad[i]);
         // Probabilities such as sigmoid(-100) = 3.7e-44 may flush to zero in float.
-        REQUIRE(close(out[i], want.out[i], tolerance<T>, 1e-30));
-        REQUIRE(close(grad[i], want.grad[i], tolerance<T>, 1.0 / double(rows)));
+        REQUIRE(relatively_close(out[i], want.out[i], tolerance<T>, 1e-30));
+        REQUIRE(relatively_close(grad[i], want.grad[i], tolerance<T>, 1.0 / double(rows)));
     }
     REQUIRE(out[n] == T(-7));
     REQUIRE(grad[n] == T(-7));
@@ -242,7 +240,7 @@ TEMPLATE_TEST_CASE("SigmoidCrossEntropy: labels and the same 0/1 targets as valu
         const double from_values =
             SigmoidCrossEntropy::evaluate<T, W>(z.data(), rows, {nullptr, y.data()}, p2.data(), g2.data());
         CAPTURE(from_labels, from_values);
-        REQUIRE(close(from_labels, from_values, tolerance<T>, 1.0));
+        REQUIRE(relatively_close(from_labels, from_values, tolerance<T>, 1.0));
         REQUIRE(p1 == p2);
         for (std::size_t i = 0; i < rows * W; ++i) REQUIRE(g1[i] == g2[i]);
         // A batch with both reads the labels.
