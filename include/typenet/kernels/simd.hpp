@@ -143,21 +143,43 @@ inline auto reduce_add(const V& v) noexcept {
     else return xsimd::hadd(v);
 }
 
+// --- selection: a mask is a bool for a scalar, an xsimd::batch_bool for a batch -----------
+// where(mask, a, b)
+template <class M, class V>
+inline V select(const M& mask, const V& a, const V& b) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) return mask ? a : b;
+    else return xsimd::select(mask, a, b);
+}
+// where(x > 0, a, b)
+template <class V>
+inline V select_positive(const V& x, const V& a, const V& b) noexcept {
+    return select(x > V(0), a, b);
+}
+// Selections rather than xsimd::max/min: GCC 12 warns about the undefined pass-through
+// operand of _mm512_max_ps. On a tie both give b.
+template <class V>
+inline V max(const V& a, const V& b) noexcept {
+    return select(a > b, a, b);
+}
+template <class V>
+inline V min(const V& a, const V& b) noexcept {
+    return select(a < b, a, b);
+}
+
 // --- math used by element-wise layers ------------------------------------------------------
 namespace detail {
 // xsimd 8.1's exp and expm1 convert k = round(a / ln 2) to an integer lane before they select
 // 0, -1 or inf for arguments out of range; for double lanes without an AVX-512DQ instruction
-// that is a C++ cast, undefined for NaN and beyond 2^63. Arguments are clamped to +-bound
-// (out of range already, so the result is the same) and a NaN is handed back as it came.
+// that is a C++ cast, undefined for NaN and beyond 2^63. Arguments are clamped to +-1000 (out
+// of range already, so the result is the same; max and min take a NaN to -1000) and a NaN is
+// handed back as it came.
 template <class V, class F>
-inline V with_finite_argument(const V& a, typename V::value_type bound, F f) noexcept {
-    using T = typename V::value_type;
-    if constexpr (std::is_same_v<T, float>) {
+inline V with_finite_argument(const V& a, F f) noexcept {
+    if constexpr (std::is_same_v<typename V::value_type, float>) {
         return f(a);  // float lanes convert with a vector instruction, defined for every input
     } else {
-        const auto nan = xsimd::isnan(a);  // not a != a: xsimd's != is false for NaN
-        const V clamped = xsimd::select(a > V(bound), V(bound), xsimd::select(a < V(-bound), V(-bound), a));
-        return xsimd::select(nan, a, f(xsimd::select(nan, V(T(0)), clamped)));
+        // xsimd::isnan, not a != a: xsimd's != is false for NaN.
+        return xsimd::select(xsimd::isnan(a), a, f(simd::min(simd::max(a, V(-1000)), V(1000))));
     }
 }
 } // namespace detail
@@ -165,18 +187,18 @@ inline V with_finite_argument(const V& a, typename V::value_type bound, F f) noe
 template <class V>
 inline V exp(const V& a) noexcept {
     if constexpr (std::is_arithmetic_v<V>) return std::exp(a);
-    else return detail::with_finite_argument(a, 1000, [](const V& x) { return xsimd::exp(x); });
+    else return detail::with_finite_argument(a, [](const V& x) { return xsimd::exp(x); });
 }
 // tanh(a) is 1 - 2 / (1 + exp(2a)) for |a| >= 5/8 in xsimd: exactly +-1 beyond |a| = 1000.
 template <class V>
 inline V tanh(const V& a) noexcept {
     if constexpr (std::is_arithmetic_v<V>) return std::tanh(a);
-    else return detail::with_finite_argument(a, 1000, [](const V& x) { return xsimd::tanh(x); });
+    else return detail::with_finite_argument(a, [](const V& x) { return xsimd::tanh(x); });
 }
 template <class V>
 inline V expm1(const V& a) noexcept {
     if constexpr (std::is_arithmetic_v<V>) return std::expm1(a);
-    else return detail::with_finite_argument(a, 1000, [](const V& x) { return xsimd::expm1(x); });
+    else return detail::with_finite_argument(a, [](const V& x) { return xsimd::expm1(x); });
 }
 template <class V>
 inline V log(const V& a) noexcept {
@@ -209,29 +231,6 @@ inline V abs(const V& a) noexcept {
 template <class V>
 inline V sigmoid(const V& a) noexcept {
     return V(1) / (V(1) + simd::exp(-a));
-}
-
-// --- selection: a mask is a bool for a scalar, an xsimd::batch_bool for a batch -----------
-// where(mask, a, b)
-template <class M, class V>
-inline V select(const M& mask, const V& a, const V& b) noexcept {
-    if constexpr (std::is_arithmetic_v<V>) return mask ? a : b;
-    else return xsimd::select(mask, a, b);
-}
-// where(x > 0, a, b)
-template <class V>
-inline V select_positive(const V& x, const V& a, const V& b) noexcept {
-    return select(x > V(0), a, b);
-}
-// Selections rather than xsimd::max/min: GCC 12 warns about the undefined pass-through
-// operand of _mm512_max_ps. On a tie both give b.
-template <class V>
-inline V max(const V& a, const V& b) noexcept {
-    return select(a > b, a, b);
-}
-template <class V>
-inline V min(const V& a, const V& b) noexcept {
-    return select(a < b, a, b);
 }
 
 // --- used by the losses ----------------------------------------------------------------------
