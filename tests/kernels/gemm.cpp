@@ -188,6 +188,10 @@ TEMPLATE_TEST_CASE("gemm gives bitwise the same results on 1, 2 and 3 threads", 
     check_threads<T, 100, true>(1000, 64);   // the weight gradient's shape
     check_threads<T, 1024, true>(300, 64);
     check_threads<T, 10, true>(3000, 64);
+    // A 10-wide last layer after 1024 units, batch 64: 1.3 Mflop per product, each split by rows.
+    check_threads<T, 10, false>(64, 1024);  // forward
+    check_threads<T, 1024, false>(64, 10);  // input gradient, through the transposed W
+    check_threads<T, 10, true>(1024, 64);   // weight gradient
 }
 
 TEMPLATE_TEST_CASE("transpose swaps rows and columns across tile boundaries", "[kernels][transpose]", float, double) {
