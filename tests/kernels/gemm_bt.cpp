@@ -127,6 +127,7 @@ TEMPLATE_TEST_CASE("gemm_bt gives bitwise the same results on 1, 2 and 3 threads
     cases.template operator()<1001, 300>(65);  // a remainder of one column
     cases.template operator()<1003, 100>(64);
     cases.template operator()<64, 1000>(100);  // few columns: few tasks
+    cases.template operator()<17, 100>(300);   // 1.02 Mflop, just above the size that splits
 }
 
 } // namespace gemm_bt_test

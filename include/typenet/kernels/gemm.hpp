@@ -400,11 +400,6 @@ void gemm_blocked(std::size_t m0, std::size_t m1, std::size_t s0, std::size_t s1
     }
 }
 
-// Products below this many flops run on one thread: splitting them costs more than it saves.
-// (The wide network's last layer, 64 x 1024 x 10 at 1.3 Mflop per product, takes about 30 us
-// per product on one thread and 23 on two.)
-inline constexpr double gemm_parallel_flops = 1e6;
-
 // Tasks of about equal size covering [0, n) in multiples of `step` (the last may be shorter).
 struct task_split {
     std::size_t size = 0, count = 0;
@@ -425,7 +420,7 @@ void gemm_packed(std::size_t M, std::size_t K, const T* A, std::size_t lda, cons
         gemm_blocked<T, Cols, TransposedA>(m0, m1, s0, s1, K, A, lda, B, bias, store, blocking,
                                            reinterpret_cast<T*>(typenet::detail::scratch()));
     };
-    if (threads <= 1 || 2.0 * double(M) * double(K) * double(Cols) < gemm_parallel_flops) {
+    if (threads <= 1 || 2.0 * double(M) * double(K) * double(Cols) < typenet::detail::parallel_product_flops) {
         typenet::detail::parallel_for(1, [&](std::size_t) { run(0, M, 0, strips::count); },
                                       blocking_t(M, K, 0, strips::count).scratch_bytes());
     } else if (strips::count >= 2 * threads && !blocking_t(M, K, 0, strips::count).rows_outer) {

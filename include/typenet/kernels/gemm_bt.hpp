@@ -168,8 +168,6 @@ inline void gemm_bt_micro(const T* a, const T* const (&B)[gemm_bt_cols], T* out)
 inline constexpr std::size_t gemm_bt_rows = 6;
 // Rows of B kept in L2 while every block of rows of A passes over them.
 inline constexpr std::size_t gemm_bt_l2_bytes = 512 * 1024;
-// Products below this many flops run on one thread.
-inline constexpr double gemm_bt_parallel_flops = 2e6;
 
 // C = A B^T for rows [m0, m1) of A and rows [n0, n1) of B.
 template <class T, std::size_t N, std::size_t Inner, class Store>
@@ -225,7 +223,8 @@ template <class T, std::size_t N, std::size_t Inner, class Store>
 void gemm_bt(std::size_t M, const T* A, std::size_t lda, const T* B, Store&& store) {
     using namespace detail;
     const std::size_t threads = thread_count();
-    if (threads <= 1 || N < 2 * gemm_bt_cols || 2.0 * double(M) * double(N) * double(Inner) < gemm_bt_parallel_flops) {
+    if (threads <= 1 || N < 2 * gemm_bt_cols ||
+        2.0 * double(M) * double(N) * double(Inner) < typenet::detail::parallel_product_flops) {
         gemm_bt_block<T, N, Inner>(0, M, 0, N, A, lda, B, store);
         return;
     }
